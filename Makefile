@@ -1,0 +1,43 @@
+# gatewatch: `make run` and `make test` do all set-up on a fresh Debian machine with Swift.
+SWIFT ?= swift
+CONFIG ?=
+ARGS ?=
+PYTHON := $(CURDIR)/.build-venv/bin/python3
+export GATEWATCH_TEST_PYTHON := $(PYTHON)
+
+.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape clean check-config
+
+run: deps release
+	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
+
+deps:
+	@scripts/install-deps.sh run
+
+deps-test:
+	@scripts/install-deps.sh test
+
+deps-bench:
+	@scripts/install-deps.sh bench
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product gatewatch
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Benchmarks: outside the test suite, each prints gatewatch's figures beside a competitor's.
+bench: bench-render bench-scrape
+
+bench-render: deps-bench
+	$(SWIFT) build -c release --product GatewatchBench
+	./.build/release/GatewatchBench render
+
+bench-scrape: deps-bench
+	scripts/bench-scrape.sh
+
+clean:
+	rm -rf .build .build-venv

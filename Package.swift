@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout (see README "Architecture"): data flows probes/logs -> RequestRecord ->
+// Recorder -> metric families -> exposition -> HTTP. Only the C* targets and the one Swift
+// file wrapping each touch C pointers.
+let package = Package(
+    name: "gatewatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gatewatch", targets: ["gatewatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Metrics"),
+        .target(name: "GatewatchCore", dependencies: [
+            "Metrics",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "LogTail", dependencies: ["GatewatchCore"]),
+        .target(name: "Probing", dependencies: ["GatewatchCore", "CCurl"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib"]),
+        .target(name: "Simulator", dependencies: [
+            "HTTPServer", "GatewatchCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Gatewatch", dependencies: [
+            "Metrics", "GatewatchCore", "LogTail", "Probing", "HTTPServer", "Simulator",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "gatewatch", dependencies: [
+            "Gatewatch",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks live outside the test suite (make bench-*).
+        .executableTarget(name: "GatewatchBench", dependencies: [
+            "Metrics", "GatewatchCore", "LogTail", "Gatewatch",
+        ]),
+
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "GatewatchCoreTests", dependencies: ["GatewatchCore", "Metrics"]),
+        .testTarget(name: "LogTailTests", dependencies: ["LogTail", "GatewatchCore", "Metrics"]),
+        .testTarget(name: "ProbingTests", dependencies: ["Probing", "GatewatchCore", "Metrics", "HTTPServer", "Simulator"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "GatewatchCore", "HTTPServer"]),
+        .testTarget(name: "GatewatchTests", dependencies: ["Gatewatch", "Metrics", "GatewatchCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Where a request was observed.
+public enum RecordSource: String, Sendable, CaseIterable {
+    case probe
+    case log
+}
+
+/// The closed list of error classes of CONTRACT section 4.
+public enum ErrorClass: String, Sendable, CaseIterable, Hashable {
+    case auth
+    case badRequest = "bad_request"
+    case billing
+    case notFound = "not_found"
+    case rateLimited = "rate_limited"
+    case server
+    case processing
+    case timeout
+    case network
+    case tls
+    case other
+}
+
+/// Exactly one (class, reason) for a failed request; `reason` is one of the closed list of its class.
+public struct Classification: Sendable, Hashable, CustomStringConvertible {
+    public var errorClass: ErrorClass
+    public var reason: String
+
+    public init(_ errorClass: ErrorClass, _ reason: String) {
+        self.errorClass = errorClass
+        self.reason = reason
+    }
+
+    /// `class/reason`, as status reasons print it.
+    public var description: String { "\(errorClass.rawValue)/\(reason)" }
+}
+
+/// The body of a failed answer, as the source had it.
+public enum ErrorBody: Sendable, Hashable {
+    /// JSON text exactly as received or logged (an object, usually).
+    case json(String)
+    /// A plain-text or HTML body, or a log line's `error` string.
+    case text(String)
+
+    /// The text of the body, whatever its form.
+    public var text: String {
+        switch self {
+        case .json(let s), .text(let s): return s
+        }
+    }
+}
+
+/// Why no HTTP answer came back.
+public enum TransportFailure: Sendable, Hashable {
+    /// A libcurl error code (CURLcode) and its message, from a probe.
+    case curl(code: Int, message: String)
+    /// An error string as a client wrote it to a log (curl, requests, httpx, Node, Go, Java...).
+    case message(String)
+}
+
+/// One response header as received; names compare case-insensitively where it matters.
+public struct HTTPHeader: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The `X-RateLimit-*` headers of one answer (CONTRACT section 3, seeds 003).
+public struct RateLimitHeaders: Sendable, Hashable {
+    public var limit: Int
+    public var remaining: Int
+    /// Seconds until the window resets, as sent.
+    public var resetSeconds: Double
+    /// `X-RateLimit-Model`, which overrides the request's model when present.
+    public var model: String?
+    public var service: String?
+
+    public init(limit: Int, remaining: Int, resetSeconds: Double, model: String? = nil, service: String? = nil) {
+        self.limit = limit
+        self.remaining = remaining
+        self.resetSeconds = resetSeconds
+        self.model = model
+        self.service = service
+    }
+
+    /// Reads the headers case-insensitively; nil unless Limit, Remaining and Reset are all present and numeric.
+    public init?(headers: [HTTPHeader]) {
+        var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
+        for h in headers {
+            let n = h.name.lowercased()
+            guard n.hasPrefix("x-ratelimit-") else { continue }
+            let v = h.value.trimmingCharacters(in: .whitespaces)
+            switch n {
+            case "x-ratelimit-limit": limit = Int(v) ?? Double(v).map { Int($0) }
+            case "x-ratelimit-remaining": remaining = Int(v) ?? Double(v).map { Int($0) }
+            case "x-ratelimit-reset": reset = Double(v)
+            case "x-ratelimit-model": model = v.isEmpty ? nil : v
+            case "x-ratelimit-service": service = v.isEmpty ? nil : v
+            default: break
+            }
+        }
+        guard let limit, let remaining, let reset, limit >= 0, reset >= 0, reset.isFinite else { return nil }
+        self.init(limit: limit, remaining: remaining, resetSeconds: reset, model: model, service: service)
+    }
+}
+
+/// One observed upstream request, whatever its source (probe or log line).
+/// A plain value: sources build it, the Recorder consumes it.
+public struct RequestRecord: Sendable {
+    public var provider: String
+    public var region: String
+    public var host: String?
+    /// Model id; empty when the request has none.
+    public var model: String
+    public var source: RecordSource
+    /// The log source's config name (source == .log) or the probe's name (source == .probe).
+    public var origin: String?
+    /// HTTP status; nil when no response came back (see `transportFailure`).
+    public var statusCode: Int?
+    public var transportFailure: TransportFailure?
+    /// Unix seconds when the request was sent.
+    public var startTime: Double
+    /// Seconds; nil when unknown.
+    public var latency: Double?
+    public var requestID: String?
+    public var errorBody: ErrorBody?
+    public var headers: [HTTPHeader]
+    public var rateLimit: RateLimitHeaders?
+    public var finishReason: String?
+
+    public init(provider: String, region: String, host: String? = nil, model: String = "",
+                source: RecordSource, origin: String? = nil,
+                statusCode: Int? = nil, transportFailure: TransportFailure? = nil,
+                startTime: Double, latency: Double? = nil, requestID: String? = nil,
+                errorBody: ErrorBody? = nil, headers: [HTTPHeader] = [],
+                rateLimit: RateLimitHeaders? = nil, finishReason: String? = nil) {
+        self.provider = provider
+        self.region = region
+        self.host = host
+        self.model = model
+        self.source = source
+        self.origin = origin
+        self.statusCode = statusCode
+        self.transportFailure = transportFailure
+        self.startTime = startTime
+        self.latency = latency
+        self.requestID = requestID
+        self.errorBody = errorBody
+        self.headers = headers
+        self.rateLimit = rateLimit ?? RateLimitHeaders(headers: headers)
+        self.finishReason = finishReason
+    }
+
+    /// The `code` label: the status as a string, or "none" when no response came back.
+    public var codeLabel: String {
+        if let s = statusCode, s > 0 { return String(s) }
+        return "none"
+    }
+}

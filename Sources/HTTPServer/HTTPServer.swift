@@ -1,0 +1,2 @@
+/// libmicrohttpd wrapper: request in, response out.
+public enum HTTPServerModule {}

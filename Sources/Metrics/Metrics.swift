@@ -1,0 +1,2 @@
+/// Counter, gauge and histogram families and their encoders. See the Metrics README section.
+public enum MetricsModule {}

@@ -1,0 +1,3 @@
+import GatewatchCore
+/// libcurl probes.
+public enum ProbingModule {}

@@ -1,0 +1,4 @@
+import GatewatchCore
+import HTTPServer
+/// The upstream stand-in.
+public enum SimulatorModule {}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import GatewatchCore
+
+final class GatewatchCoreSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

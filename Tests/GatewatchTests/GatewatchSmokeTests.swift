@@ -1,0 +1,8 @@
+import XCTest
+@testable import Gatewatch
+
+final class GatewatchSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import LogTail
+
+final class LogTailSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}

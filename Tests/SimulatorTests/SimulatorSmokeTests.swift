@@ -1,0 +1,8 @@
+import XCTest
+@testable import Simulator
+
+final class SimulatorSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}
