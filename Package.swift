@@ -6,7 +6,7 @@ import PackageDescription
 // file wrapping each touch C pointers.
 let package = Package(
     name: "gatewatch",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gatewatch", targets: ["gatewatch"]),
     ],

@@ -1,2 +1,0 @@
-/// libmicrohttpd wrapper: request in, response out.
-public enum HTTPServerModule {}
