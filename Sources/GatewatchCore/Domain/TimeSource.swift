@@ -1,0 +1,22 @@
+import Foundation
+import Synchronization
+
+/// Where domain code reads "now" (unix seconds), so tests can drive time.
+public protocol TimeSource: Sendable {
+    var now: Double { get }
+}
+
+/// The wall clock.
+public struct SystemTimeSource: TimeSource {
+    public init() {}
+    public var now: Double { Date().timeIntervalSince1970 }
+}
+
+/// A clock that moves only when told to; for tests.
+public final class ManualTimeSource: TimeSource {
+    private let value: Mutex<Double>
+    public init(_ start: Double = 1_795_000_000) { value = Mutex(start) }
+    public var now: Double { value.withLock { $0 } }
+    public func advance(by seconds: Double) { value.withLock { $0 += seconds } }
+    public func set(_ t: Double) { value.withLock { $0 = t } }
+}
