@@ -11,9 +11,9 @@ let package = Package(
         .executable(name: "gatewatch", targets: ["gatewatch"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt",
+                       providers: [.apt(["libcrypt-dev"])]),
 
         .target(name: "Metrics"),
         .target(name: "GatewatchCore", dependencies: [
@@ -36,7 +38,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Gatewatch", dependencies: [
-            "Metrics", "GatewatchCore", "LogTail", "Probing", "HTTPServer", "Simulator",
+            "Metrics", "GatewatchCore", "LogTail", "Probing", "HTTPServer", "Simulator", "CCrypt",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gatewatch", dependencies: [
