@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// A real Prometheus (Debian's package) scrapes a running exporter: the exposition, OpenMetrics
+/// negotiation and exemplars are proven by Prometheus's own parser.
+final class PrometheusScrapeTests: XCTestCase {
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func testPrometheusScrapesSeriesAndExemplars() throws {
+        let prometheus = try tool("prometheus")
+        let dir = try makeTempDir(self)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        let config = dir.appendingPathComponent("gatewatch.yml")
+        try """
+        logs:
+          - name: app
+            paths: ["\(dir.path)/logs/*.jsonl"]
+            start_at: beginning
+        state_dir: \(dir.path)/state
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let line = #"{"timestamp": 1795000001, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 503, "request_id": "req-503-abc", "error": {"error": "upstream unavailable"}, "latency_ms": 120}"#
+        try (line + "\n").write(to: dir.appendingPathComponent("logs/app.jsonl"), atomically: false, encoding: .utf8)
+
+        let serve = try ServeProcess(arguments: ["--config", config.path])
+        defer { XCTAssertEqual(serve.stop(), 0) }
+        let target = String(serve.baseURL.dropFirst("http://".count))
+
+        let port = try freePort()
+        let promConfig = dir.appendingPathComponent("prometheus.yml")
+        try """
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+        scrape_configs:
+          - job_name: gatewatch
+            static_configs:
+              - targets: ["\(target)"]
+        """.write(to: promConfig, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: prometheus)
+        p.arguments = ["--config.file", promConfig.path, "--storage.tsdb.path", dir.appendingPathComponent("tsdb").path,
+                       "--web.listen-address", "127.0.0.1:\(port)", "--enable-feature=exemplar-storage",
+                       "--log.level", "warn"]
+        let perr = Pipe()
+        p.standardError = perr
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let perrText = CollectedOutput(perr.fileHandleForReading)
+        defer { p.terminate(); p.waitUntilExit() }
+
+        let api = "http://127.0.0.1:\(port)/api/v1"
+        func query(_ q: String) throws -> [[String: Any]] {
+            let escaped = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let r = try httpRequest("\(api)/query?query=\(escaped)")
+            guard r.status == 200, let json = try JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+                  let data = json["data"] as? [String: Any] else { return [] }
+            return data["result"] as? [[String: Any]] ?? []
+        }
+        try waitFor(60, "Prometheus to scrape gatewatch successfully (\(perrText.snapshot()))") {
+            let up = try? query("up{job=\"gatewatch\"}")
+            return (up?.first?["value"] as? [Any])?.last as? String == "1"
+        }
+        let errors = try query(#"gatewatch_request_errors_total{class="server",reason="status_503"}"#)
+        XCTAssertEqual((errors.first?["value"] as? [Any])?.last as? String, "1")
+        XCTAssertFalse(try query("gatewatch_build_info").isEmpty)
+        XCTAssertFalse(try query("process_cpu_seconds_total").isEmpty)
+
+        // Prometheus negotiated OpenMetrics, so the exemplar with the request_id was stored.
+        try waitFor(30, "the exemplar to be stored") {
+            let now = Date().timeIntervalSince1970
+            let q = "gatewatch_request_errors_total".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let r = try httpRequest("\(api)/query_exemplars?query=\(q)&start=\(Int(now - 600))&end=\(Int(now + 60))")
+            return r.text.contains("req-503-abc")
+        }
+    }
+}
