@@ -76,6 +76,21 @@ final class PrometheusScrapeTests: XCTestCase {
         XCTAssertFalse(try query("gatewatch_build_info").isEmpty)
         XCTAssertFalse(try query("process_cpu_seconds_total").isEmpty)
 
+        // Every query of the shipped Grafana dashboard and alert rules parses and runs here.
+        let dashboard = try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("deploy/grafana/gatewatch-overview.json"))) as? [String: Any]
+        var exprs: [String] = []
+        for panel in dashboard?["panels"] as? [[String: Any]] ?? [] {
+            for t in panel["targets"] as? [[String: Any]] ?? [] { if let e = t["expr"] as? String { exprs.append(e) } }
+        }
+        XCTAssertGreaterThan(exprs.count, 15)
+        for e in exprs {
+            let q = e.replacingOccurrences(of: "$provider", with: ".*").replacingOccurrences(of: "$region", with: ".*")
+                .replacingOccurrences(of: "$job", with: ".*")
+            let escaped = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let r = try httpRequest("\(api)/query?query=\(escaped)")
+            XCTAssertEqual(r.status, 200, "dashboard query failed: \(e): \(r.text)")
+        }
+
         // Prometheus negotiated OpenMetrics, so the exemplar with the request_id was stored.
         try waitFor(30, "the exemplar to be stored") {
             let now = Date().timeIntervalSince1970
