@@ -55,6 +55,8 @@ public final class CounterFamily: ExposedFamily, Sendable {
 
     var isEmpty: Bool { table.isEmpty }
 
+    var exposedNames: [String] { [String(name.dropLast("_total".count)), name] }
+
     func encode(into buffer: inout ByteBuffer, format: ExpositionFormat) {
         buffer.append(header.bytes(for: format))
         let nameBytes = Array(name.utf8)

@@ -1,6 +1,9 @@
 /// What the registry needs of a family to render it. Implemented by the three family classes.
 protocol ExposedFamily: AnyObject, Sendable {
     var name: String { get }
+    /// Every name the family puts in an exposition: its OpenMetrics metadata name and its
+    /// sample names (`x_total`, or `x_bucket`/`x_sum`/`x_count`). No two families may share one.
+    var exposedNames: [String] { get }
     /// True when the family currently has no series.
     var isEmpty: Bool { get }
     /// Appends the family (metadata lines, then samples sorted by label values).

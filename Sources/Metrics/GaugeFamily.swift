@@ -52,6 +52,8 @@ public final class GaugeFamily: ExposedFamily, Sendable {
 
     var isEmpty: Bool { table.isEmpty }
 
+    var exposedNames: [String] { [name] }
+
     func encode(into buffer: inout ByteBuffer, format: ExpositionFormat) {
         buffer.append(header.bytes(for: format))
         let nameBytes = Array(name.utf8)

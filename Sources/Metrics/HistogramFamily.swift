@@ -71,6 +71,8 @@ public final class HistogramFamily: ExposedFamily, Sendable {
 
     var isEmpty: Bool { table.isEmpty }
 
+    var exposedNames: [String] { [name, name + "_bucket", name + "_sum", name + "_count"] }
+
     func encode(into buffer: inout ByteBuffer, format: ExpositionFormat) {
         buffer.append(header.bytes(for: format))
         let bucketName = Array((name + "_bucket").utf8)

@@ -5,7 +5,8 @@ import Synchronization
 /// Thread-safe: register, update and render from any thread. Families are keyed by name;
 /// registering a name again with the same type and label names (and buckets) returns the
 /// existing family, so a config reload keeps its counts. Registering it with a different shape
-/// is a programming error (precondition failure).
+/// is a programming error (precondition failure), as is a family whose exposed names would
+/// clash with another's (counter `x_total` vs gauge `x`, histogram `h` vs gauge `h_count`).
 public final class MetricsRegistry: Sendable {
     /// The name of the registry-owned family counting label values folded into `__other__`.
     public static let overflowFamilyName = "gatewatch_cardinality_overflow_total"
@@ -16,6 +17,8 @@ public final class MetricsRegistry: Sendable {
     private struct State {
         var families: [String: any ExposedFamily] = [:]
         var hooks: [@Sendable () -> Void] = []
+        /// Exposed name → the family that owns it (see `ExposedFamily.exposedNames`).
+        var exposedNames: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -31,7 +34,12 @@ public final class MetricsRegistry: Sendable {
             help: "Label values folded into __other__ because the label reached its cap of distinct values.",
             labelNames: ["label"], maxLabelValues: maxLabelValues, onOverflow: nil)
         self.overflow = overflow
-        state.withLock { $0.families[overflow.name] = overflow }
+        state.withLock { state in
+            state.families[overflow.name] = overflow
+            for exposed in overflow.exposedNames {
+                state.exposedNames[exposed] = overflow.name
+            }
+        }
     }
 
     /// Registers (or returns the existing) counter family. `name` must end in `_total`.
@@ -90,7 +98,12 @@ public final class MetricsRegistry: Sendable {
     /// keep working, unrendered. The overflow family cannot be unregistered.
     public func unregister(_ name: String) {
         guard name != MetricsRegistry.overflowFamilyName else { return }
-        state.withLock { _ = $0.families.removeValue(forKey: name) }
+        state.withLock { state in
+            guard let family = state.families.removeValue(forKey: name) else { return }
+            for exposed in family.exposedNames {
+                state.exposedNames.removeValue(forKey: exposed)
+            }
+        }
     }
 
     /// Runs the collect hooks, then renders every family, sorted by name, series sorted by
@@ -131,7 +144,18 @@ public final class MetricsRegistry: Sendable {
             if let existing, !(existing is F) {
                 preconditionFailure("\(name) is already registered as a different type")
             }
-            let family = make(existing as? F)
+            if let existing = existing as? F {
+                return make(existing)
+            }
+            let family = make(nil)
+            for exposed in family.exposedNames {
+                if let owner = state.exposedNames[exposed] {
+                    preconditionFailure("\(name) would expose \(exposed), which \(owner) already exposes")
+                }
+            }
+            for exposed in family.exposedNames {
+                state.exposedNames[exposed] = name
+            }
             state.families[name] = family
             return family
         }

@@ -18,7 +18,7 @@ enum Fixture {
         requests.labels("404", "/d").inc(
             exemplar: Exemplar(labels: [("request_id", String(repeating: "x", count: 200))], value: 7))
 
-        let temperature = registry.gauge("fixture_temperature_celsius", help: "Special floats.",
+        let temperature = registry.gauge("fixture_temperature_celsius", help: "Special floats, in °C (non-ASCII help).",
                                          labelNames: ["sensor"])
         temperature.labels("hot").set(.infinity)
         temperature.labels("cold").set(-.infinity)
