@@ -8,6 +8,7 @@ public final class GaugeFamily: ExposedFamily, Sendable {
 
     init(name: String, help: String, labelNames: [String], maxLabelValues: Int,
          onOverflow: (@Sendable (String) -> Void)?) {
+        MetricName.validateNonCounterName(name)
         MetricName.validate(family: name, labelNames: labelNames)
         self.name = name
         self.help = help

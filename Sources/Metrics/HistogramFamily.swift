@@ -18,6 +18,7 @@ public final class HistogramFamily: ExposedFamily, Sendable {
 
     init(name: String, help: String, labelNames: [String], buckets: [Double], maxLabelValues: Int,
          onOverflow: (@Sendable (String) -> Void)?) {
+        MetricName.validateNonCounterName(name)
         MetricName.validate(family: name, labelNames: labelNames, reserved: ["le"])
         let bounds = HistogramFamily.normalize(buckets)
         self.name = name

@@ -45,4 +45,12 @@ enum MetricName {
             precondition(!reserved.contains(label), "label name \(label) is reserved in \(name)")
         }
     }
+
+    /// Suffixes `promtool check metrics` warns about on a gauge or histogram name.
+    static func validateNonCounterName(_ name: String) {
+        for suffix in ["_total", "_count", "_sum", "_bucket"] {
+            precondition(!name.hasSuffix(suffix),
+                         "\(name): only counters end in _total, and _count/_sum/_bucket belong to histograms")
+        }
+    }
 }

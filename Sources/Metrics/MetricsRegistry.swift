@@ -22,7 +22,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Serializes renders so collect hooks never run concurrently with each other.
+    /// Serializes renders so collect hooks never run concurrently with each other; holds the
+    /// last render's size, the next buffer's capacity hint.
     private let renderLock = Mutex<Int>(4096)
     private let overflow: CounterFamily
 
@@ -56,7 +57,8 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
-    /// Registers (or returns the existing) gauge family.
+    /// Registers (or returns the existing) gauge family. `name` must not end in `_total`,
+    /// `_count`, `_sum` or `_bucket` (promtool would warn).
     public func gauge(_ name: String, help: String, labelNames: [String] = []) -> GaugeFamily {
         register(name) { existing in
             guard let existing else {
@@ -71,7 +73,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// Registers (or returns the existing) histogram family. `buckets` are the finite upper
-    /// bounds (sorted and deduplicated here); `+Inf` is always added. `le` is not a valid label name.
+    /// bounds (sorted and deduplicated here); `+Inf` is always added. `le` is not a valid label name,
+    /// and `name` must not end in `_total`, `_count`, `_sum` or `_bucket`.
     public func histogram(_ name: String, help: String, labelNames: [String] = [],
                           buckets: [Double]) -> HistogramFamily {
         register(name) { existing in

@@ -1,7 +1,6 @@
 import Synchronization
 
-/// What a family's series share: their label values (the table key, already folded) and the
-/// pre-encoded `{...}` block the encoders copy verbatim.
+/// What the table needs of a series: its label values (the table key, already folded).
 protocol LabeledSeries: AnyObject, Sendable {
     var labelValues: [String] { get }
 }
