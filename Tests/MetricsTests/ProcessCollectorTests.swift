@@ -12,7 +12,8 @@ final class ProcessCollectorTests: XCTestCase {
             let parts = line.split(separator: " ")
             values[String(parts[0])] = Double(parts[1]) ?? (parts[1] == "+Inf" ? .infinity : nil)
         }
-        XCTAssertGreaterThan(try XCTUnwrap(values["process_cpu_seconds_total"]), 0)
+        let cpu = try XCTUnwrap(values["process_cpu_seconds_total"])
+        XCTAssertGreaterThanOrEqual(cpu, 0)
         XCTAssertGreaterThan(try XCTUnwrap(values["process_resident_memory_bytes"]), 1_000_000)
         XCTAssertGreaterThan(try XCTUnwrap(values["process_virtual_memory_bytes"]),
                              try XCTUnwrap(values["process_resident_memory_bytes"]))
@@ -22,6 +23,20 @@ final class ProcessCollectorTests: XCTestCase {
         let now = Date().timeIntervalSince1970
         XCTAssertLessThanOrEqual(start, now + 1)
         XCTAssertGreaterThan(start, now - 7 * 86_400)
+        // Burn CPU until the counter moves (polling, generous deadline); it never goes backwards.
+        let deadline = Date().addingTimeInterval(120)
+        var laterCPU = cpu
+        while laterCPU <= cpu && Date() < deadline {
+            let until = Date().addingTimeInterval(0.05)
+            var spins = 0
+            while Date() < until { spins &+= 1 }
+            let later = String(decoding: registry.render(.text), as: UTF8.self)
+            laterCPU = try XCTUnwrap(later.split(separator: "\n")
+                .first { $0.hasPrefix("process_cpu_seconds_total ") }
+                .flatMap { Double($0.split(separator: " ")[1]) })
+            XCTAssertGreaterThanOrEqual(laterCPU, cpu)
+        }
+        XCTAssertGreaterThan(laterCPU, cpu)
         // promtool accepts the process families too.
         guard let result = try ExternalTool.run("promtool", ["check", "metrics"], input: Array(output.utf8)) else { return }
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
