@@ -31,12 +31,13 @@ public final class GaugeFamily: ExposedFamily, Sendable {
         table.series(for: values)
     }
 
-    /// Removes the series with these label values, if present.
+    /// Removes the series with these label values, if present (a family without labels always
+    /// keeps its one series). Handles already handed out keep working, no longer rendered.
     public func remove(_ values: [String]) {
         table.remove(values)
     }
 
-    /// Removes every series (a family without labels keeps its one series, reset to zero).
+    /// Removes every series (a family without labels always keeps its one series).
     public func removeAll() {
         table.removeAll()
     }

@@ -86,26 +86,27 @@ final class SeriesTable<Series: LabeledSeries>: Sendable {
     /// Removes the series with exactly these (stored) label values, if present. Handles already
     /// handed out keep working but are no longer rendered.
     func remove(_ values: [String]) {
+        guard !labelNames.isEmpty else { return }
         state.withLock { state in
             Self.remove(values, from: &state)
         }
     }
 
-    /// Removes every series. A family without labels keeps its one series, reset to zero.
+    /// Removes every series. A family without labels keeps its one series (so handles held
+    /// for it stay rendered): removal does nothing there.
     func removeAll() {
+        guard !labelNames.isEmpty else { return }
         state.withLock { state in
             state.series.removeAll()
             state.valueCounts = Array(repeating: [:], count: labelNames.count)
             state.generation &+= 1
-        }
-        if labelNames.isEmpty {
-            _ = series(for: [])
         }
     }
 
     /// Removes the series whose label values satisfy `predicate`. The predicate runs outside
     /// the lock (it may call back into the family).
     func removeAll(where predicate: ([String]) -> Bool) {
+        guard !labelNames.isEmpty else { return }
         let keys = state.withLock { state in Array(state.series.keys) }
         let doomed = keys.filter(predicate)
         guard !doomed.isEmpty else { return }
@@ -113,9 +114,6 @@ final class SeriesTable<Series: LabeledSeries>: Sendable {
             for key in doomed {
                 Self.remove(key, from: &state)
             }
-        }
-        if labelNames.isEmpty && !doomed.isEmpty {
-            _ = series(for: [])
         }
     }
 

@@ -44,9 +44,14 @@ final class RegistryTests: XCTestCase {
         let registry = MetricsRegistry()
         let family = registry.counter("c_total", help: "h")
         XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 0\n")
-        family.labels().inc(2)
+        let handle = family.labels()
+        handle.inc(2)
         family.removeAll()
-        XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 0\n")
+        family.remove([])
+        family.removeAll { _ in true }
+        handle.inc()
+        XCTAssertTrue(family.labels() === handle)
+        XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 3\n")
     }
 
     func testUnregister() {
