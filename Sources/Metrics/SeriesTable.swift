@@ -104,14 +104,15 @@ final class SeriesTable<Series: LabeledSeries>: Sendable {
     }
 
     /// Removes the series whose label values satisfy `predicate`. The predicate runs outside
-    /// the lock (it may call back into the family).
+    /// the lock (it may call back into the family); a series re-created for the same labels
+    /// meanwhile is a different object and is kept.
     func removeAll(where predicate: ([String]) -> Bool) {
         guard !labelNames.isEmpty else { return }
-        let keys = state.withLock { state in Array(state.series.keys) }
-        let doomed = keys.filter(predicate)
+        let snapshot = state.withLock { state in Array(state.series) }
+        let doomed = snapshot.filter { predicate($0.key) }
         guard !doomed.isEmpty else { return }
         state.withLock { state in
-            for key in doomed {
+            for (key, series) in doomed where state.series[key] === series {
                 Self.remove(key, from: &state)
             }
         }
