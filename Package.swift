@@ -50,7 +50,7 @@ let package = Package(
             "Metrics", "GatewatchCore", "LogTail", "Gatewatch",
         ]),
 
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Golden"]),
         .testTarget(name: "GatewatchCoreTests", dependencies: ["GatewatchCore", "Metrics"]),
         .testTarget(name: "LogTailTests", dependencies: ["LogTail", "GatewatchCore", "Metrics"]),
         .testTarget(name: "ProbingTests", dependencies: ["Probing", "GatewatchCore", "Metrics", "HTTPServer", "Simulator"]),

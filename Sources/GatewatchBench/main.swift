@@ -1,1 +1,16 @@
-print("benchmarks: see make bench")
+// Benchmarks outside the test suite: `GatewatchBench <name> [args...]`.
+// Add a benchmark by adding an entry to `benchmarks`.
+
+let benchmarks: [(name: String, summary: String, run: ([String]) -> Void)] = [
+    ("render", "Metrics exposition: render 10k and 100k series in text 0.0.4 and OpenMetrics", RenderBenchmark.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) {
+    benchmark.run(Array(arguments.dropFirst()))
+} else {
+    print("usage: GatewatchBench <benchmark> [args...]\n")
+    for benchmark in benchmarks {
+        print("  \(benchmark.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(benchmark.summary)")
+    }
+}

@@ -1,2 +1,0 @@
-/// Counter, gauge and histogram families and their encoders. See the Metrics README section.
-public enum MetricsModule {}

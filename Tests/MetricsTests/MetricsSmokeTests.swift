@@ -1,8 +1,0 @@
-import XCTest
-@testable import Metrics
-
-final class MetricsSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

@@ -1,0 +1,147 @@
+import Metrics
+import Synchronization
+import XCTest
+
+final class RegistryTests: XCTestCase {
+    private func text(_ registry: MetricsRegistry) -> String {
+        String(decoding: registry.render(.text), as: UTF8.self)
+    }
+
+    func testRegisteringTheSameShapeReturnsTheExistingFamily() {
+        let registry = MetricsRegistry()
+        let first = registry.counter("c_total", help: "h", labelNames: ["a"])
+        first.labels("x").inc(5)
+        let second = registry.counter("c_total", help: "h", labelNames: ["a"])
+        XCTAssertTrue(first === second)
+        XCTAssertEqual(second.labels("x").value, 5)
+        let h1 = registry.histogram("h", help: "h", buckets: [1, 2])
+        XCTAssertTrue(h1 === registry.histogram("h", help: "h", buckets: [2, 1, 2]))
+    }
+
+    func testLabelHandlesAreStable() {
+        let registry = MetricsRegistry()
+        let family = registry.gauge("g", help: "h", labelNames: ["a", "b"])
+        XCTAssertTrue(family.labels("x", "y") === family.labels(["x", "y"]))
+    }
+
+    func testRemoveRemoveAllAndRemoveWhere() {
+        let registry = MetricsRegistry()
+        let family = registry.gauge("g", help: "h", labelNames: ["probe"])
+        for name in ["a", "b", "c", "d"] {
+            family.labels(name).set(1)
+        }
+        family.remove(["b"])
+        family.remove(["missing"])
+        family.removeAll { $0[0] == "c" }
+        XCTAssertEqual(text(registry), "# HELP g h\n# TYPE g gauge\ng{probe=\"a\"} 1\ng{probe=\"d\"} 1\n")
+        family.removeAll()
+        XCTAssertEqual(text(registry), "# HELP g h\n# TYPE g gauge\n")
+        // A new handle for a removed label set starts from zero.
+        XCTAssertEqual(family.labels("a").value, 0)
+    }
+
+    func testFamilyWithoutLabelsAlwaysHasItsSeries() {
+        let registry = MetricsRegistry()
+        let family = registry.counter("c_total", help: "h")
+        XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 0\n")
+        let handle = family.labels()
+        handle.inc(2)
+        family.removeAll()
+        family.remove([])
+        family.removeAll { _ in true }
+        handle.inc()
+        XCTAssertTrue(family.labels() === handle)
+        XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 3\n")
+    }
+
+    func testUnregister() {
+        let registry = MetricsRegistry()
+        registry.gauge("a", help: "h").labels().set(1)
+        registry.gauge("b", help: "h").labels().set(2)
+        registry.unregister("a")
+        XCTAssertEqual(text(registry), "# HELP b h\n# TYPE b gauge\nb 2\n")
+        // Registering again starts fresh.
+        XCTAssertEqual(registry.gauge("a", help: "h").labels().value, 0)
+    }
+
+    func testCollectHooksRunBeforeEveryRenderAndMaySetAndRemove() {
+        let registry = MetricsRegistry()
+        let family = registry.gauge("scrape_number", help: "h", labelNames: ["k"])
+        let stale = registry.gauge("stale", help: "h", labelNames: ["k"])
+        stale.labels("old").set(1)
+        let calls = Atomic<Int>(0)
+        registry.onCollect {
+            let n = calls.add(1, ordering: .relaxed).newValue
+            family.labels("now").set(Double(n))
+            stale.removeAll()
+        }
+        XCTAssertTrue(text(registry).contains("scrape_number{k=\"now\"} 1\n"))
+        let second = String(decoding: registry.render(.openMetrics), as: UTF8.self)
+        XCTAssertTrue(second.contains("scrape_number{k=\"now\"} 2\n"), second)
+        XCTAssertFalse(second.contains("stale{"), second)
+        XCTAssertEqual(calls.load(ordering: .relaxed), 2)
+    }
+
+    func testSeriesSortedByLabelValuesAndFamiliesByName() {
+        let registry = MetricsRegistry()
+        let family = registry.gauge("z", help: "h", labelNames: ["a", "b"])
+        family.labels("b", "1").set(1)
+        family.labels("a", "2").set(2)
+        family.labels("a", "10").set(3)
+        registry.gauge("m", help: "h").labels().set(0)
+        XCTAssertEqual(text(registry), """
+            # HELP m h
+            # TYPE m gauge
+            m 0
+            # HELP z h
+            # TYPE z gauge
+            z{a="a",b="10"} 3
+            z{a="a",b="2"} 2
+            z{a="b",b="1"} 1
+
+            """)
+    }
+
+    func testCounterIgnoresInvalidIncrementsAndHistogramIgnoresNonFinite() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("c_total", help: "h").labels()
+        counter.inc(-1)
+        counter.inc(.nan)
+        counter.inc(.infinity)
+        counter.inc(0.25)
+        counter.inc(2)
+        XCTAssertEqual(counter.value, 2.25)
+        let histogram = registry.histogram("h", help: "h", buckets: [1]).labels()
+        histogram.observe(.nan)
+        histogram.observe(.infinity)
+        histogram.observe(0.5)
+        histogram.observe(5)
+        XCTAssertEqual(histogram.count, 2)
+        XCTAssertEqual(histogram.sum, 5.5)
+        XCTAssertEqual(histogram.cumulativeBucketCounts, [1, 2])
+    }
+
+    func testGaugeSetIncDec() {
+        let gauge = MetricsRegistry().gauge("g", help: "h").labels()
+        gauge.set(10)
+        gauge.inc()
+        gauge.dec(0.5)
+        XCTAssertEqual(gauge.value, 10.5)
+    }
+
+    func testExemplarLabelSetIsTruncatedTo128CodePoints() {
+        let exemplar = Exemplar(labels: [("request_id", String(repeating: "é", count: 300)), ("extra", "x")])
+        XCTAssertEqual(exemplar.labels.count, 1)
+        XCTAssertEqual(exemplar.labels[0].name.count + exemplar.labels[0].value.unicodeScalars.count, 128)
+        let two = Exemplar(labels: [("a", "1"), ("bad-name", "x"), ("b", "2")])
+        XCTAssertEqual(two.labels.map(\.name), ["a", "b"])
+    }
+
+    func testExemplarsOnlyInOpenMetrics() {
+        let registry = MetricsRegistry()
+        registry.counter("c_total", help: "h").labels().inc(exemplar: Exemplar(labels: [("id", "1")]))
+        XCTAssertEqual(text(registry), "# HELP c_total h\n# TYPE c_total counter\nc_total 1\n")
+        XCTAssertEqual(String(decoding: registry.render(.openMetrics), as: UTF8.self),
+                       "# HELP c h\n# TYPE c counter\nc_total 1 # {id=\"1\"} 1\n# EOF\n")
+    }
+}
