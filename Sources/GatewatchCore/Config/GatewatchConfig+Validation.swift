@@ -45,7 +45,7 @@ extension GatewatchConfig {
                 report("\(path).api_key_file", "api_key_env and api_key_file are both set; choose one key source")
             }
             if let env = t.apiKeyEnv, !Self.isEnvironmentVariableName(env) {
-                report("\(path).api_key_env", "\"\(env)\" is not an environment variable name (letters, digits and _; not starting with a digit); write the variable's name, never the key")
+                report("\(path).api_key_env", "not an environment variable name (letters, digits and _; not starting with a digit); write the variable's name, never the key")
             }
             if let file = t.apiKeyFile, file.isEmpty { report("\(path).api_key_file", "must not be empty") }
             if let ca = t.caFile {
@@ -71,7 +71,8 @@ extension GatewatchConfig {
             let target = targets.first { $0.name == p.target }
             if p.target.isEmpty {
                 report("\(path).target", "required: the name of a target")
-            } else if target == nil {
+            } else if target == nil, !paths.targetsIncomplete, !targets.contains(where: { $0.name.isEmpty }) {
+                // (When some target is unreadable or nameless, that problem is reported instead.)
                 let known = targets.map(\.name).filter { !$0.isEmpty }
                 report("\(path).target", "no target named \"\(p.target)\"" +
                        (known.isEmpty ? " (no targets are defined)" : "; targets: " + known.joined(separator: ", ")))

@@ -26,8 +26,15 @@ struct GatewatchConfigDecoder {
         guard let top = reader.mapping(root, at: "", allowed: Self.topKeys) else { return nil }
         var config = GatewatchConfig()
         var paths = ElementPaths()
-        for (node, path) in reader.list(top, "targets") ?? [] {
-            if let t = target(node, path) { config.targets.append(t); paths.targets.append(path) }
+        let targetNodes = reader.list(top, "targets")
+        paths.targetsIncomplete = top["targets"] != nil && targetNodes == nil
+        for (node, path) in targetNodes ?? [] {
+            if let t = target(node, path) {
+                config.targets.append(t)
+                paths.targets.append(path)
+            } else {
+                paths.targetsIncomplete = true
+            }
         }
         for (node, path) in reader.list(top, "probes") ?? [] {
             if let p = probe(node, path) { config.probes.append(p); paths.probes.append(path) }
@@ -175,4 +182,6 @@ struct ElementPaths {
     var targets: [String] = []
     var probes: [String] = []
     var logs: [String] = []
+    /// Some target could not be read, so a probe naming an unknown target may be a consequence.
+    var targetsIncomplete = false
 }
