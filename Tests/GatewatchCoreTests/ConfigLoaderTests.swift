@@ -175,3 +175,42 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(paths.contains("probes[4].interval"))
     }
 }
+
+final class ConfigStructureTests: XCTestCase {
+    private func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigLoader.parse(yaml: yaml, file: "s.yml")
+            XCTFail("expected problems in:\n\(yaml)")
+            return []
+        } catch {
+            return error.renderedLines
+        }
+    }
+
+    func testElementsThatAreNotMappings() {
+        XCTAssertEqual(problems("probes: [\"llm-us-tls\"]"), ["s.yml:1: probes[0]: expected a mapping, got a string"])
+    }
+
+    func testIntegerOutOfRangeAndNullRequiredValue() {
+        let found = problems("""
+        targets:
+          - name:
+            provider: llmai
+            base_url: "https://x.example"
+        probes:
+          - {name: p, target: x, kind: tls}
+        limits:
+          max_label_values: 99999999999999999999999
+        """)
+        XCTAssertEqual(found, [
+            "s.yml:2: targets[0].name: required: a non-empty name that probes refer to",
+            "s.yml:8: limits.max_label_values: integer out of range",
+        ], "the probe's reference is not blamed while a target has no name")
+    }
+
+    func testMultipleDocumentsAreRejected() {
+        let found = problems("targets: []\n---\nprobes: []\n")
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(found[0].hasPrefix("s.yml:2: YAML syntax error"), found[0])
+    }
+}

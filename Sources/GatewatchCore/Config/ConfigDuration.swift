@@ -25,7 +25,7 @@ public enum ConfigDuration {
             s = s.dropFirst(unitText.count)
             total += value * unit.seconds
         }
-        return sign * total
+        return total.isFinite ? sign * total : nil
     }
 
     /// A short form for messages and examples: `500ms`, `30s`, `1h30m`, `1.5s`.

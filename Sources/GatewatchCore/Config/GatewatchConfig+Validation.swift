@@ -160,7 +160,7 @@ extension GatewatchConfig {
             }
         }
 
-        if probes.isEmpty && logs.isEmpty {
+        if probes.isEmpty && logs.isEmpty && !paths.probesOrLogsIncomplete {
             report(targets.isEmpty ? "" : "probes", "nothing to watch: define at least one probe or log source")
         }
 

@@ -36,12 +36,17 @@ struct GatewatchConfigDecoder {
                 paths.targetsIncomplete = true
             }
         }
-        for (node, path) in reader.list(top, "probes") ?? [] {
-            if let p = probe(node, path) { config.probes.append(p); paths.probes.append(path) }
+        let probeNodes = reader.list(top, "probes")
+        var watchIncomplete = (top["probes"] != nil && probeNodes == nil)
+        for (node, path) in probeNodes ?? [] {
+            if let p = probe(node, path) { config.probes.append(p); paths.probes.append(path) } else { watchIncomplete = true }
         }
-        for (node, path) in reader.list(top, "logs") ?? [] {
-            if let l = log(node, path) { config.logs.append(l); paths.logs.append(path) }
+        let logNodes = reader.list(top, "logs")
+        watchIncomplete = watchIncomplete || (top["logs"] != nil && logNodes == nil)
+        for (node, path) in logNodes ?? [] {
+            if let l = log(node, path) { config.logs.append(l); paths.logs.append(path) } else { watchIncomplete = true }
         }
+        paths.probesOrLogsIncomplete = watchIncomplete
         config.stateDir = reader.string(top, "state_dir")
         if let node = top["limits"], let m = reader.mapping(node, at: "limits", allowed: Self.limitsKeys) {
             config.limits = limits(m)
@@ -184,4 +189,6 @@ struct ElementPaths {
     var logs: [String] = []
     /// Some target could not be read, so a probe naming an unknown target may be a consequence.
     var targetsIncomplete = false
+    /// Some probe or log source could not be read, so "nothing to watch" would be a consequence.
+    var probesOrLogsIncomplete = false
 }

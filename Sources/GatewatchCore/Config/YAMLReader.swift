@@ -135,8 +135,12 @@ final class YAMLReader {
     }
 
     func int(_ node: Node, at path: String) -> Int? {
-        guard node.tagName == .int, let v = node.int else {
+        guard node.tagName == .int else {
             report(path, "expected an integer, got \(describe(node))")
+            return nil
+        }
+        guard let v = node.int else {
+            report(path, "integer out of range")
             return nil
         }
         return v
