@@ -31,6 +31,9 @@ final class ConfigDurationTests: XCTestCase {
         for (seconds, text) in table {
             XCTAssertEqual(ConfigDuration.format(seconds), text)
         }
+        // Absurd values are still printable (never a trap converting to Int).
+        XCTAssertEqual(ConfigDuration.format(3.6e303), "3.6e+303s")
+        XCTAssertEqual(ConfigDuration.format(-3.6e303), "-3.6e+303s")
     }
 
     func testDurationsInTheFileAreSeconds() throws {

@@ -214,3 +214,34 @@ final class ConfigStructureTests: XCTestCase {
         XCTAssertTrue(found[0].hasPrefix("s.yml:2: YAML syntax error"), found[0])
     }
 }
+
+extension ConfigStructureTests {
+    func testAbsurdDurationsAreReportedNotFatal() {
+        let found = problems("""
+        targets:
+          - {name: t, provider: llmai, base_url: "https://x.example"}
+        probes:
+          - {name: p, target: t, kind: tls, interval: 30s, timeout: \(String(repeating: "9", count: 300))h}
+        """)
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(found[0].hasPrefix("s.yml:4: probes[0].timeout: "), found[0])
+        XCTAssertTrue(found[0].hasSuffix("is longer than the interval 30s"), found[0])
+    }
+}
+
+extension ConfigStructureTests {
+    /// Every prefix of the example (cut anywhere, so mostly broken YAML) gives a config or a
+    /// ConfigError with at least one problem: never a crash, never an empty error.
+    func testTruncatedFilesNeverCrash() throws {
+        let text = try String(contentsOfFile: ConfigTestPaths.example, encoding: .utf8)
+        let bytes = Array(text.utf8)
+        for end in stride(from: 0, through: bytes.count, by: 5) {
+            let prefix = String(decoding: bytes[..<end], as: UTF8.self)
+            do {
+                _ = try ConfigLoader.parse(yaml: prefix, file: "cut.yml")
+            } catch {
+                XCTAssertFalse(error.problems.isEmpty, "cut at \(end)")
+            }
+        }
+    }
+}

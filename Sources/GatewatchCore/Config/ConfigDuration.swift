@@ -33,7 +33,7 @@ public enum ConfigDuration {
         if seconds == 0 { return "0s" }
         if seconds < 0 { return "-" + format(-seconds) }
         if seconds < 1 { return "\(trim(seconds * 1000))ms" }
-        if seconds.rounded() != seconds { return "\(trim(seconds))s" }
+        if seconds.rounded() != seconds || seconds >= 1e15 { return "\(trim(seconds))s" }
         var rest = Int(seconds)
         var out = ""
         for (suffix, size) in [("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
@@ -44,6 +44,6 @@ public enum ConfigDuration {
     }
 
     private static func trim(_ value: Double) -> String {
-        value.rounded() == value ? String(Int(value)) : String(value)
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
