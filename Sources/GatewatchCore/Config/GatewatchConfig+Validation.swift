@@ -40,6 +40,15 @@ extension GatewatchConfig {
                 report("\(path).base_url", "required: an http or https URL such as https://llm-gateway.assemblyai.com")
             } else if let why = ConfigURL.problem(with: t.baseURL) {
                 report("\(path).base_url", why)
+            } else if let host = t.host, host == "assemblyai.com" || host.hasSuffix(".assemblyai.com") {
+                // AssemblyAI hosts decide the region, and take no path prefix.
+                let hostRegion = TargetConfig.inferRegion(baseURL: t.baseURL)
+                if t.region != hostRegion {
+                    report("\(path).region", "\"\(t.region)\" does not match base_url host \(host), which is in region \(hostRegion)")
+                }
+                if let urlPath = URLComponents(string: t.baseURL)?.path, !urlPath.isEmpty, urlPath != "/" {
+                    report("\(path).base_url", "give the host only (https://\(host)); gatewatch adds the endpoint path, got \"\(urlPath)\"")
+                }
             }
             if t.apiKeyEnv != nil, t.apiKeyFile != nil {
                 report("\(path).api_key_file", "api_key_env and api_key_file are both set; choose one key source")
@@ -189,9 +198,13 @@ extension GatewatchConfig {
         // Web.
         if web.listenAddresses.isEmpty { report("web.listen_address", "must name at least one address such as \":9788\"") }
         let many = web.listenAddresses.count > 1
+        var seenAddresses: Set<String> = []
         for (i, address) in web.listenAddresses.enumerated() {
+            let path = many ? "web.listen_address[\(i)]" : "web.listen_address"
             if let why = Self.listenAddressProblem(address) {
-                report(many ? "web.listen_address[\(i)]" : "web.listen_address", why)
+                report(path, why)
+            } else if !seenAddresses.insert(address).inserted {
+                report(path, "\"\(address)\" is listed twice")
             }
         }
         if let path = web.telemetryPath {
