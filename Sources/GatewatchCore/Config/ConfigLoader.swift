@@ -15,7 +15,7 @@ public enum ConfigLoader {
     /// Parses and validates config text. `file` names it in problems; `baseDirectory`, when
     /// given, resolves relative `api_key_file` and `ca_file` paths.
     public static func parse(yaml: String, file: String, baseDirectory: String? = nil) throws(ConfigError) -> GatewatchConfig {
-        let reader = YAMLReader()
+        let reader = ConfigNodeReader()
         let root = try compose(yaml, file: file)
         let decoder = GatewatchConfigDecoder(reader: reader, baseDirectory: baseDirectory)
         guard let (config, paths) = decoder.decode(root) else {
@@ -40,7 +40,7 @@ public enum ConfigLoader {
 
     /// Parses and validates web config text (see `loadWebConfig(path:)`).
     public static func parseWebConfig(yaml: String, file: String, baseDirectory: String? = nil) throws(ConfigError) -> WebToolkitConfig {
-        let reader = YAMLReader()
+        let reader = ConfigNodeReader()
         let root = try compose(yaml, file: file)
         let config = WebToolkitConfigDecoder(reader: reader, baseDirectory: baseDirectory).decode(root)
         guard let config, reader.problems.isEmpty else { throw ConfigError(file: file, problems: reader.problems) }
@@ -76,7 +76,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "YAML error: \(error)")])
         }
-        guard let root, !(root.scalar != nil && root.tagName == .null) else {
+        guard let root, !(root.scalar != nil && root.resolvedTagName == .null) else {
             throw ConfigError(file: file, problems: [ConfigProblem(path: "", line: nil, message: "the file is empty; expected a YAML mapping")])
         }
         return root

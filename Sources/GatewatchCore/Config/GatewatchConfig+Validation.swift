@@ -9,12 +9,12 @@ extension GatewatchConfig {
     /// URLs, listen addresses, missing `ca_file`), with YAML paths but no lines. Empty when valid.
     /// `ConfigLoader` runs this after decoding and adds the lines.
     public func validate() -> [ConfigProblem] {
-        validationProblems(paths: ElementPaths(targets: targets.indices.map { "targets[\($0)]" },
+        validationProblems(paths: ConfigElementPaths(targets: targets.indices.map { "targets[\($0)]" },
                                                probes: probes.indices.map { "probes[\($0)]" },
                                                logs: logs.indices.map { "logs[\($0)]" }))
     }
 
-    func validationProblems(paths: ElementPaths) -> [ConfigProblem] {
+    func validationProblems(paths: ConfigElementPaths) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
         func report(_ path: String, _ message: String) {
             problems.append(ConfigProblem(path: path, message: message))

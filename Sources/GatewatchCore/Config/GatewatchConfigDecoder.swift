@@ -16,16 +16,16 @@ struct GatewatchConfigDecoder {
     static let statusKeys = ["error_ratio_warning", "error_ratio_critical", "headroom_warning", "latency_p95_warning"]
     static let webKeys = ["listen_address", "telemetry_path"]
 
-    let reader: YAMLReader
+    let reader: ConfigNodeReader
     /// Directory that relative `api_key_file` / `ca_file` paths are resolved against; nil leaves them as written.
     let baseDirectory: String?
 
     /// The decoded config and the YAML path of each target, probe and log (list positions in the
     /// file, which differ from model indices when an element could not be read).
-    func decode(_ root: Node) -> (config: GatewatchConfig, paths: ElementPaths)? {
+    func decode(_ root: Node) -> (config: GatewatchConfig, paths: ConfigElementPaths)? {
         guard let top = reader.mapping(root, at: "", allowed: Self.topKeys) else { return nil }
         var config = GatewatchConfig()
-        var paths = ElementPaths()
+        var paths = ConfigElementPaths()
         let targetNodes = reader.list(top, "targets")
         paths.targetsIncomplete = top["targets"] != nil && targetNodes == nil
         for (node, path) in targetNodes ?? [] {
@@ -152,14 +152,14 @@ struct GatewatchConfigDecoder {
             fields: fields)
     }
 
-    private func limits(_ m: YAMLMapping) -> LimitsConfig {
+    private func limits(_ m: ConfigNodeMapping) -> LimitsConfig {
         let d = LimitsConfig()
         return LimitsConfig(maxLabelValues: reader.int(m, "max_label_values") ?? d.maxLabelValues,
                             ratelimitSeriesTTL: reader.duration(m, "ratelimit_series_ttl") ?? d.ratelimitSeriesTTL,
                             recentFailures: reader.int(m, "recent_failures") ?? d.recentFailures)
     }
 
-    private func status(_ m: YAMLMapping) -> StatusThresholds {
+    private func status(_ m: ConfigNodeMapping) -> StatusThresholds {
         let d = StatusThresholds()
         return StatusThresholds(
             errorRatioWarning: reader.number(m, "error_ratio_warning") ?? d.errorRatioWarning,
@@ -168,7 +168,7 @@ struct GatewatchConfigDecoder {
             latencyP95Warning: reader.duration(m, "latency_p95_warning") ?? d.latencyP95Warning)
     }
 
-    private func web(_ m: YAMLMapping) -> WebConfig {
+    private func web(_ m: ConfigNodeMapping) -> WebConfig {
         var web = WebConfig()
         if let node = m["listen_address"] {
             if case .sequence = node {
@@ -183,7 +183,7 @@ struct GatewatchConfigDecoder {
 }
 
 /// The YAML path of each decoded target, probe and log source, by model index.
-struct ElementPaths {
+struct ConfigElementPaths {
     var targets: [String] = []
     var probes: [String] = []
     var logs: [String] = []

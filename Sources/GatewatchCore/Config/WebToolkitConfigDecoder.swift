@@ -12,7 +12,7 @@ struct WebToolkitConfigDecoder {
         ["min_version", "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites",
          "client_allowed_sans", "cert", "key"].map { ($0, "an exporter-toolkit option gatewatch does not support") })
 
-    let reader: YAMLReader
+    let reader: ConfigNodeReader
     let baseDirectory: String?
 
     func decode(_ root: Node) -> WebToolkitConfig? {
@@ -37,7 +37,7 @@ struct WebToolkitConfigDecoder {
         return config
     }
 
-    private func tls(_ m: YAMLMapping) -> TLSServerConfig? {
+    private func tls(_ m: ConfigNodeMapping) -> TLSServerConfig? {
         let cert = file(m, "cert_file"), key = file(m, "key_file"), ca = file(m, "client_ca_file")
         if m["cert_file"] == nil { reader.report(m.childPath("cert_file"), "required when tls_server_config is given") }
         if m["key_file"] == nil { reader.report(m.childPath("key_file"), "required when tls_server_config is given") }
@@ -54,7 +54,7 @@ struct WebToolkitConfigDecoder {
     }
 
     /// A file path that exists (resolved against the base directory); nil and reported otherwise.
-    private func file(_ m: YAMLMapping, _ key: String) -> String? {
+    private func file(_ m: ConfigNodeMapping, _ key: String) -> String? {
         guard let raw = reader.string(m, key) else { return nil }
         if raw.isEmpty {
             reader.report(m.childPath(key), "must not be empty")

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// A mapping node being read: its YAML path and its entries by key (null values count as absent).
-struct YAMLMapping {
+struct ConfigNodeMapping {
     let path: String
     fileprivate(set) var values: [String: Node] = [:]
     fileprivate(set) var present: Set<String> = []
@@ -16,7 +16,7 @@ struct YAMLMapping {
 /// Walks a composed YAML tree for one parse. Collects every problem with its YAML path and line,
 /// and remembers the line of each path it visits so that model-level problems found later can be
 /// located too. Owned by one parse on one thread; never shared.
-final class YAMLReader {
+final class ConfigNodeReader {
     private(set) var problems: [ConfigProblem] = []
     private var lines: [String: Int] = [:]
 
@@ -44,14 +44,14 @@ final class YAMLReader {
     /// The mapping at `path`, reporting unknown keys (with the allowed ones). A null node reads as
     /// an empty mapping; any other kind is reported and gives nil.
     func mapping(_ node: Node, at path: String, allowed: [String],
-                 notSupported: [String: String] = [:]) -> YAMLMapping? {
+                 notSupported: [String: String] = [:]) -> ConfigNodeMapping? {
         record(path, node)
-        if isNull(node) { return YAMLMapping(path: path) }
+        if isNull(node) { return ConfigNodeMapping(path: path) }
         guard case .mapping(let m) = node else {
             report(path, "expected a mapping, got \(describe(node))")
             return nil
         }
-        var out = YAMLMapping(path: path)
+        var out = ConfigNodeMapping(path: path)
         for (keyNode, value) in m {
             guard case .scalar(let keyScalar) = keyNode else {
                 if let l = keyNode.mark?.line {
@@ -96,7 +96,7 @@ final class YAMLReader {
 
     /// The elements of the list under `key` with their paths (`probes[0]`); nil when absent,
     /// null or not a list (reported).
-    func list(_ m: YAMLMapping, _ key: String) -> [(node: Node, path: String)]? {
+    func list(_ m: ConfigNodeMapping, _ key: String) -> [(node: Node, path: String)]? {
         guard let node = m[key] else { return nil }
         return list(node, at: m.childPath(key))
     }
@@ -116,7 +116,7 @@ final class YAMLReader {
     // MARK: Scalars
 
     /// A string scalar (any plain or quoted scalar, taken as written); nil when absent or wrong (reported).
-    func string(_ m: YAMLMapping, _ key: String) -> String? {
+    func string(_ m: ConfigNodeMapping, _ key: String) -> String? {
         guard let node = m[key] else { return nil }
         return string(node, at: m.childPath(key))
     }
@@ -129,13 +129,13 @@ final class YAMLReader {
         return s.string
     }
 
-    func int(_ m: YAMLMapping, _ key: String) -> Int? {
+    func int(_ m: ConfigNodeMapping, _ key: String) -> Int? {
         guard let node = m[key] else { return nil }
         return int(node, at: m.childPath(key))
     }
 
     func int(_ node: Node, at path: String) -> Int? {
-        guard node.tagName == .int else {
+        guard node.resolvedTagName == .int else {
             report(path, "expected an integer, got \(describe(node))")
             return nil
         }
@@ -146,9 +146,9 @@ final class YAMLReader {
         return v
     }
 
-    func number(_ m: YAMLMapping, _ key: String) -> Double? {
+    func number(_ m: ConfigNodeMapping, _ key: String) -> Double? {
         guard let node = m[key] else { return nil }
-        let name = node.tagName
+        let name = node.resolvedTagName
         guard name == .int || name == .float, let v = node.float, v.isFinite else {
             report(m.childPath(key), "expected a number, got \(describe(node))")
             return nil
@@ -156,9 +156,9 @@ final class YAMLReader {
         return v
     }
 
-    func bool(_ m: YAMLMapping, _ key: String) -> Bool? {
+    func bool(_ m: ConfigNodeMapping, _ key: String) -> Bool? {
         guard let node = m[key] else { return nil }
-        guard node.tagName == .bool, let v = node.bool else {
+        guard node.resolvedTagName == .bool, let v = node.bool else {
             report(m.childPath(key), "expected true or false, got \(describe(node))")
             return nil
         }
@@ -166,14 +166,14 @@ final class YAMLReader {
     }
 
     /// A duration in seconds (`30s`, `5m`, `1h30m`, `500ms`); nil when absent or invalid (reported).
-    func duration(_ m: YAMLMapping, _ key: String) -> Double? {
+    func duration(_ m: ConfigNodeMapping, _ key: String) -> Double? {
         guard let node = m[key] else { return nil }
         let path = m.childPath(key)
         guard case .scalar(let s) = node else {
             report(path, "expected a duration such as 30s, got \(describe(node))")
             return nil
         }
-        if node.tagName == .int || node.tagName == .float, s.string != "0" {
+        if node.resolvedTagName == .int || node.resolvedTagName == .float, s.string != "0" {
             report(path, "invalid duration \(s.string): a number needs a unit (ms, s, m, h, d, w), for example \"\(s.string)s\"")
             return nil
         }
@@ -185,7 +185,7 @@ final class YAMLReader {
     }
 
     /// One of the raw values of `E`; nil when absent or invalid (reported with the allowed values).
-    func enumeration<E: RawRepresentable & CaseIterable>(_ m: YAMLMapping, _ key: String, _ type: E.Type) -> E?
+    func enumeration<E: RawRepresentable & CaseIterable>(_ m: ConfigNodeMapping, _ key: String, _ type: E.Type) -> E?
     where E.RawValue == String {
         guard let raw = string(m, key) else { return nil }
         guard let v = E(rawValue: raw) else {
@@ -197,7 +197,7 @@ final class YAMLReader {
     }
 
     /// A list of strings; nil when absent or wrong (reported).
-    func stringList(_ m: YAMLMapping, _ key: String) -> [String]? {
+    func stringList(_ m: ConfigNodeMapping, _ key: String) -> [String]? {
         guard let elements = list(m, key) else { return nil }
         var out: [String] = []
         for (node, path) in elements {
@@ -209,7 +209,7 @@ final class YAMLReader {
     // MARK: Helpers
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar = node { return node.tagName == .null }
+        if case .scalar = node { return node.resolvedTagName == .null }
         return false
     }
 
@@ -219,7 +219,7 @@ final class YAMLReader {
         case .sequence: return "a list"
         case .alias: return "an alias"
         case .scalar:
-            switch node.tagName {
+            switch node.resolvedTagName {
             case .null: return "nothing (null)"
             case .bool: return "a boolean"
             case .int: return "an integer"
@@ -256,5 +256,5 @@ final class YAMLReader {
 
 extension Node {
     /// The resolved tag's name (`tag:yaml.org,2002:int` ...), comparable with `Tag.Name` constants.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    var resolvedTagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
 }
