@@ -51,7 +51,8 @@ let package = Package(
         ]),
 
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Golden"]),
-        .testTarget(name: "GatewatchCoreTests", dependencies: ["GatewatchCore", "Metrics"]),
+        .testTarget(name: "GatewatchCoreTests", dependencies: ["GatewatchCore", "Metrics"],
+                    exclude: ["Fixtures"]),  // read by path (#filePath), not bundled
         .testTarget(name: "LogTailTests", dependencies: ["LogTail", "GatewatchCore", "Metrics"]),
         .testTarget(name: "ProbingTests", dependencies: ["Probing", "GatewatchCore", "Metrics", "HTTPServer", "Simulator"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
