@@ -1,0 +1,248 @@
+import Foundation
+import Synchronization
+
+/// A (provider, region) pair, the unit the status report judges.
+public struct StatusRegionKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var provider: String
+    public var region: String
+
+    public init(provider: String, region: String) {
+        self.provider = provider
+        self.region = region
+    }
+
+    public static func < (a: StatusRegionKey, b: StatusRegionKey) -> Bool { (a.provider, a.region) < (b.provider, b.region) }
+
+    public var description: String { "\(provider)/\(region)" }
+}
+
+/// The totals of one window: requests, errors (by class) and a latency histogram.
+public struct StatusWindowStats: Sendable, Equatable {
+    public var requests: Int
+    public var errors: Int
+    /// Errors by class; classes with none are absent.
+    public var errorsByClass: [ErrorClass: Int]
+    /// Latency observations per `StatusWindows.latencyBounds` bucket (last = overflow).
+    public var latencyCounts: [Int]
+
+    public init(requests: Int = 0, errors: Int = 0, errorsByClass: [ErrorClass: Int] = [:], latencyCounts: [Int] = []) {
+        self.requests = requests
+        self.errors = errors
+        self.errorsByClass = errorsByClass
+        self.latencyCounts = latencyCounts
+    }
+
+    /// errors / requests; 0 when there were no requests.
+    public var errorRatio: Double { requests > 0 ? Double(errors) / Double(requests) : 0 }
+
+    /// Latencies observed.
+    public var latencyCount: Int { latencyCounts.reduce(0, +) }
+
+    /// The q-quantile (0...1) of latency, interpolated linearly inside its bucket as Prometheus'
+    /// `histogram_quantile` does; within 10 % of the true value between 10 ms and 10 min.
+    /// nil when no latency was observed.
+    public func latencyQuantile(_ q: Double) -> Double? {
+        let total = latencyCount
+        guard total > 0 else { return nil }
+        let bounds = StatusWindows.latencyBounds
+        let rank = min(max(q, 0), 1) * Double(total)
+        var below = 0
+        for (i, n) in latencyCounts.enumerated() where n > 0 {
+            if Double(below + n) >= rank {
+                if i >= bounds.count { return bounds[bounds.count - 1] }  // overflow: the top bound
+                let lower = i == 0 ? 0 : bounds[i - 1]
+                let upper = bounds[i]
+                let within = max(0, rank - Double(below)) / Double(n)
+                return lower + (upper - lower) * within
+            }
+            below += n
+        }
+        return bounds[bounds.count - 1]
+    }
+
+    /// p95 latency in seconds; nil when no latency was observed.
+    public var latencyP95: Double? { latencyQuantile(0.95) }
+}
+
+/// What `StatusWindows.snapshot` returns: the trailing window per region and per model.
+public struct StatusWindowsSnapshot: Sendable, Equatable {
+    public var regions: [StatusRegionKey: StatusWindowStats]
+    public var models: [HeadroomKey: StatusWindowStats]
+
+    public init(regions: [StatusRegionKey: StatusWindowStats] = [:], models: [HeadroomKey: StatusWindowStats] = [:]) {
+        self.regions = regions
+        self.models = models
+    }
+}
+
+/// Sliding 5-minute windows of requests, errors by class and latency, per (provider, region)
+/// and per (provider, region, model), for the status report.
+///
+/// Time is cut into `bucketSeconds` buckets (default 10 s); a window read at `t` covers the
+/// buckets whose start lies in (t - window, t], so it spans between `window - bucketSeconds` and
+/// `window` seconds. A record counts at its `startTime`, clamped to now; records older than the
+/// window are not counted. Latency goes into a log-spaced histogram (10 % wide buckets from
+/// 10 ms to 10 min), so a quantile is within 10 % of the true value in that range.
+///
+/// Thread-safe: any thread may call `record` (one `Mutex`, two dictionary updates, no allocation
+/// after a key's first record) or `snapshot`.
+public final class StatusWindows: Sendable {
+    /// Upper bounds (seconds) of the latency buckets: 0.01 × 1.1^i up to 600 s; one more
+    /// bucket counts everything above.
+    public static let latencyBounds: [Double] = {
+        var b: [Double] = []
+        var v = 0.01
+        while v < 600 { b.append(v); v *= 1.1 }
+        b.append(600)
+        return b
+    }()
+    static let latencyBucketCount = latencyBounds.count + 1
+    private static let logGrowth = log(1.1)
+
+    public let window: Double
+    public let bucketSeconds: Double
+    private let bucketCount: Int
+    private let time: any TimeSource
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - window: seconds the windows cover (300 for the contract's `_5m` fields).
+    ///   - bucketSeconds: the slide step; `window` is rounded up to a whole number of buckets.
+    public init(time: any TimeSource, window: Double = 300, bucketSeconds: Double = 10) {
+        self.time = time
+        self.window = window
+        self.bucketSeconds = max(bucketSeconds, 0.001)
+        self.bucketCount = max(1, Int((window / max(bucketSeconds, 0.001)).rounded(.up)))
+        self.state = Mutex(State())
+    }
+
+    /// Counts one request; `classification` is nil for a success.
+    public func record(record: RequestRecord, classification: Classification?) {
+        let now = time.now
+        let t = min(record.startTime.isFinite ? record.startTime : now, now)
+        guard now - t < window, abs(t) < 1e15 else { return }
+        let stamp = Int64((t / bucketSeconds).rounded(.down))
+        let latencyIndex = record.latency.flatMap(StatusWindows.latencyIndex)
+        let classIndex = classification.map { StatusWindows.classIndex[$0.errorClass]! }
+        let regionKey = StatusRegionKey(provider: record.provider, region: record.region)
+        let modelKey = HeadroomKey(provider: record.provider, region: record.region, model: record.model)
+        let n = bucketCount
+        state.withLock { s in
+            s.regions[regionKey, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            s.models[modelKey, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+        }
+    }
+
+    /// The windows ending at `at` (now when nil). Keys with nothing left in the window are
+    /// dropped from the state, so memory follows the live keys.
+    public func snapshot(at: Double? = nil) -> StatusWindowsSnapshot {
+        let t = at ?? time.now
+        guard abs(t) < 1e15 else { return StatusWindowsSnapshot() }
+        let newest = Int64((t / bucketSeconds).rounded(.down))
+        let oldest = newest - Int64(bucketCount) + 1
+        return state.withLock { s in
+            var out = StatusWindowsSnapshot()
+            var deadRegions: [StatusRegionKey] = []
+            var deadModels: [HeadroomKey] = []
+            for (k, series) in s.regions {
+                if let stats = series.total(oldest: oldest, newest: newest) { out.regions[k] = stats }
+                else if series.newestStamp < oldest { deadRegions.append(k) }
+            }
+            for (k, series) in s.models {
+                if let stats = series.total(oldest: oldest, newest: newest) { out.models[k] = stats }
+                else if series.newestStamp < oldest { deadModels.append(k) }
+            }
+            for k in deadRegions { s.regions[k] = nil }
+            for k in deadModels { s.models[k] = nil }
+            return out
+        }
+    }
+
+    // MARK: - Internals
+
+    private static let classIndex: [ErrorClass: Int] = Dictionary(
+        uniqueKeysWithValues: ErrorClass.allCases.enumerated().map { ($1, $0) })
+
+    /// The histogram bucket of a latency; nil for a negative or non-finite one.
+    static func latencyIndex(_ seconds: Double) -> Int? {
+        guard seconds.isFinite, seconds >= 0 else { return nil }
+        if seconds <= latencyBounds[0] { return 0 }
+        if seconds > latencyBounds[latencyBounds.count - 1] { return latencyBounds.count }
+        // Estimate from the logarithm, then correct for rounding at the edges.
+        var i = Int((log(seconds / 0.01) / logGrowth).rounded(.up))
+        i = min(max(i, 0), latencyBounds.count - 1)
+        while i > 0 && seconds <= latencyBounds[i - 1] { i -= 1 }
+        while seconds > latencyBounds[i] { i += 1 }
+        return i
+    }
+
+    private struct State {
+        var regions: [StatusRegionKey: Series] = [:]
+        var models: [HeadroomKey: Series] = [:]
+    }
+
+    /// A ring of buckets for one key, flat arrays indexed by slot = stamp mod count.
+    private struct Series {
+        let buckets: Int
+        var stamps: [Int64]
+        var requests: [Int]
+        var errors: [Int]
+        var classCounts: [Int32]     // buckets × classes
+        var latencyCounts: [Int32]   // buckets × latency buckets
+        var newestStamp = Int64.min
+
+        init(buckets: Int) {
+            self.buckets = buckets
+            stamps = Array(repeating: .min, count: buckets)
+            requests = Array(repeating: 0, count: buckets)
+            errors = Array(repeating: 0, count: buckets)
+            classCounts = Array(repeating: 0, count: buckets * ErrorClass.allCases.count)
+            latencyCounts = Array(repeating: 0, count: buckets * StatusWindows.latencyBucketCount)
+        }
+
+        mutating func add(stamp: Int64, classIndex: Int?, latencyIndex: Int?) {
+            let b = Int64(buckets)
+            let slot = Int(((stamp % b) + b) % b)
+            if stamps[slot] != stamp {
+                guard stamps[slot] < stamp else { return }  // older than what the slot holds: out of any window
+                stamps[slot] = stamp
+                requests[slot] = 0
+                errors[slot] = 0
+                let cc = ErrorClass.allCases.count
+                for i in slot * cc ..< (slot + 1) * cc { classCounts[i] = 0 }
+                let lc = StatusWindows.latencyBucketCount
+                for i in slot * lc ..< (slot + 1) * lc { latencyCounts[i] = 0 }
+            }
+            if stamp > newestStamp { newestStamp = stamp }
+            requests[slot] &+= 1
+            if let classIndex {
+                errors[slot] &+= 1
+                classCounts[slot * ErrorClass.allCases.count + classIndex] &+= 1
+            }
+            if let latencyIndex {
+                latencyCounts[slot * StatusWindows.latencyBucketCount + latencyIndex] &+= 1
+            }
+        }
+
+        /// The sum over slots stamped in oldest...newest; nil when none is.
+        func total(oldest: Int64, newest: Int64) -> StatusWindowStats? {
+            var stats = StatusWindowStats()
+            var any = false
+            let cc = ErrorClass.allCases.count
+            let lc = StatusWindows.latencyBucketCount
+            var classes = [Int](repeating: 0, count: cc)
+            var latency = [Int](repeating: 0, count: lc)
+            for slot in 0..<buckets where stamps[slot] >= oldest && stamps[slot] <= newest {
+                any = true
+                stats.requests += requests[slot]
+                stats.errors += errors[slot]
+                for i in 0..<cc { classes[i] += Int(classCounts[slot * cc + i]) }
+                for i in 0..<lc { latency[i] += Int(latencyCounts[slot * lc + i]) }
+            }
+            guard any else { return nil }
+            for (i, c) in ErrorClass.allCases.enumerated() where classes[i] > 0 { stats.errorsByClass[c] = classes[i] }
+            stats.latencyCounts = latency
+            return stats
+        }
+    }
+}
