@@ -217,6 +217,23 @@ final class HeadroomTrackerTests: XCTestCase {
         XCTAssertEqual(t.snapshot()[0].windowRequests, 2)
     }
 
+    func testKeyCapRejectsNewKeysAndCountsThem() {
+        let t = HeadroomTracker(maxKeys: 2, time: ManualTimeSource(0))
+        t.countRequest(provider: p, region: "us", model: "a", at: 1)
+        t.record(provider: p, region: "us", model: "b", headers: headers(remaining: 5, reset: 30), at: 1)
+        t.record(provider: p, region: "us", model: "c", headers: headers(remaining: 5, reset: 30), at: 1)
+        t.countRequest(provider: p, region: "us", model: "d", at: 1)
+        t.countRequest(provider: p, region: "us", model: "a", at: 2)   // existing keys still count
+        XCTAssertEqual(t.keyCount, 2)
+        XCTAssertEqual(t.rejectedKeys, 2)
+        XCTAssertEqual(t.snapshot(at: 3).map(\.key.model), ["a", "b"])
+        XCTAssertEqual(t.snapshot(at: 3)[0].windowRequests, 2)
+        // Room comes back once keys expire.
+        t.expire(at: 10_000)
+        t.countRequest(provider: p, region: "us", model: "d", at: 10_000)
+        XCTAssertEqual(t.snapshot(at: 10_000).map(\.key.model), ["d"])
+    }
+
     /// 4 threads × 250,000 calls on shared and own keys: totals exact.
     func testConcurrentCountsAreExact() {
         let t = HeadroomTracker(time: ManualTimeSource(0))

@@ -105,6 +105,20 @@ final class StatusWindowsTests: XCTestCase {
         XCTAssertEqual(w.snapshot(at: 1_000).models.count, 0)
     }
 
+    func testKeyCapFoldsIntoOther() {
+        let w = StatusWindows(time: ManualTimeSource(100), maxKeys: 2)
+        for m in ["a", "b", "c", "d"] { w.record(record: rec(100, model: m), classification: nil) }
+        w.record(record: rec(100, region: "x"), classification: nil)
+        w.record(record: rec(100, region: "y"), classification: Classification(.other, "other"))
+        let s = w.snapshot()
+        XCTAssertEqual(s.models.count, 3)
+        XCTAssertEqual(s.models[StatusWindows.overflowModel]?.requests, 4)   // c, d, and the x/y records' model m
+        XCTAssertEqual(s.regions.count, 3)
+        XCTAssertEqual(s.regions[StatusWindows.overflowRegion]?.requests, 1)
+        XCTAssertEqual(s.regions[StatusWindows.overflowRegion]?.errors, 1)
+        XCTAssertEqual(w.foldedRecords, 5)
+    }
+
     /// 4 threads × 250,000 records: totals exact.
     func testConcurrentRecordsAreExact() {
         let clock = ManualTimeSource(50_000)

@@ -76,14 +76,20 @@ public final class HeadroomTracker: Sendable {
     public static let windowSeconds = 60
 
     public let ttl: Double
+    /// Keys held at most; a request or headers for a new key beyond it are dropped and counted
+    /// in `rejectedKeys` (bad input, such as a log with endless distinct model names, must not
+    /// exhaust memory: a key costs about 1 KiB).
+    public let maxKeys: Int
     private let time: any TimeSource
-    private let state = Mutex<[HeadroomKey: Entry]>([:])
+    private let state = Mutex(Table())
 
     /// - Parameters:
     ///   - ttl: seconds after which an unrefreshed series is removed (`limits.ratelimit_series_ttl`).
+    ///   - maxKeys: the most (provider, region, model) keys tracked at once.
     ///   - time: the clock used when a method is called without `at:`.
-    public init(ttl: Double = 3600, time: any TimeSource) {
+    public init(ttl: Double = 3600, maxKeys: Int = 10_000, time: any TimeSource) {
         self.ttl = ttl
+        self.maxKeys = max(1, maxKeys)
         self.time = time
     }
 
@@ -94,9 +100,8 @@ public final class HeadroomTracker: Sendable {
     public func countRequest(provider: String, region: String, model: String, at: Double? = nil) {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: model)
-        state.withLock { entries in
-            entries[key, default: Entry()].count(at: t)
-        }
+        let cap = maxKeys
+        state.withLock { $0.update(key, cap: cap) { $0.count(at: t) } }
     }
 
     /// Records the `X-RateLimit-*` headers of one answer, seen at `at` (now when nil).
@@ -104,9 +109,8 @@ public final class HeadroomTracker: Sendable {
     public func observe(provider: String, region: String, model: String, headers: RateLimitHeaders, at: Double? = nil) {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: headers.model ?? model)
-        state.withLock { entries in
-            entries[key, default: Entry()].observe(headers, at: t)
-        }
+        let cap = maxKeys
+        state.withLock { $0.update(key, cap: cap) { $0.observe(headers, at: t) } }
     }
 
     /// One request as the recorder sees it: counts it and, when it carried headers, observes them,
@@ -114,9 +118,8 @@ public final class HeadroomTracker: Sendable {
     public func record(provider: String, region: String, model: String, headers: RateLimitHeaders?, at: Double? = nil) {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: headers?.model ?? model)
-        state.withLock { entries in
-            entries[key, default: Entry()].record(headers, at: t)
-        }
+        let cap = maxKeys
+        state.withLock { $0.update(key, cap: cap) { $0.record(headers, at: t) } }
     }
 
     /// Drops what is older than the TTL at `at` (now when nil) and returns the keys removed
@@ -128,16 +131,16 @@ public final class HeadroomTracker: Sendable {
         let ttl = self.ttl
         var removed: [HeadroomKey] = []
         var stale: [HeadroomKey] = []
-        state.withLock { entries in
-            for (key, entry) in entries {
+        state.withLock { table in
+            for (key, entry) in table.entries {
                 if entry.isIdle(at: t, ttl: ttl) {
                     removed.append(key)
                 } else if let obs = entry.observedAt, t - obs > ttl {
                     stale.append(key)
                 }
             }
-            for key in removed { entries[key] = nil }
-            for key in stale { entries[key]?.observedAt = nil }
+            for key in removed { table.entries[key] = nil }
+            for key in stale { table.entries[key]?.observedAt = nil }
         }
         return removed.sorted()
     }
@@ -150,7 +153,7 @@ public final class HeadroomTracker: Sendable {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: model)
         let ttl = self.ttl
-        return state.withLock { entries in entries[key]?.estimate(at: t, ttl: ttl) }
+        return state.withLock { $0.entries[key]?.estimate(at: t, ttl: ttl) }
     }
 
     /// Whether a probe may spend a request on the key: true when no headers were seen for it,
@@ -166,9 +169,9 @@ public final class HeadroomTracker: Sendable {
         let t = at ?? time.now
         let ttl = self.ttl
         var out: [HeadroomSnapshot] = []
-        state.withLock { entries in
-            out.reserveCapacity(entries.count)
-            for (key, entry) in entries where !entry.isIdle(at: t, ttl: ttl) {
+        state.withLock { table in
+            out.reserveCapacity(table.entries.count)
+            for (key, entry) in table.entries where !entry.isIdle(at: t, ttl: ttl) {
                 var obs: HeadroomSnapshot.Observation?
                 if let observedAt = entry.observedAt, let e = entry.estimate(at: t, ttl: ttl) {
                     obs = .init(limit: entry.limit, remaining: entry.remaining,
@@ -184,9 +187,32 @@ public final class HeadroomTracker: Sendable {
     }
 
     /// The number of keys held (live or not yet expired).
-    public var keyCount: Int { state.withLock { $0.count } }
+    public var keyCount: Int { state.withLock { $0.entries.count } }
+
+    /// Requests and observations dropped because their key was new and `maxKeys` keys were held.
+    public var rejectedKeys: Int { state.withLock { $0.rejected } }
 
     // MARK: - State
+
+    /// All keys; owned by `state`.
+    private struct Table {
+        var entries: [HeadroomKey: Entry] = [:]
+        var rejected = 0
+
+        /// Applies `body` to the key's entry in place (one hash lookup when it exists), creating
+        /// it while fewer than `cap` keys are held.
+        mutating func update(_ key: HeadroomKey, cap: Int, _ body: (inout Entry) -> Void) {
+            if let i = entries.index(forKey: key) {
+                body(&entries.values[i])
+            } else if entries.count < cap {
+                var e = Entry()
+                body(&e)
+                entries[key] = e
+            } else {
+                rejected &+= 1
+            }
+        }
+    }
 
     /// One key's state. Owned by `state`; only touched under its lock.
     private struct Entry {

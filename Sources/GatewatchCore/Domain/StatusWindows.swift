@@ -99,8 +99,15 @@ public final class StatusWindows: Sendable {
     static let latencyBucketCount = latencyBounds.count + 1
     private static let logGrowth = log(1.1)
 
+    /// The key records of new (provider, region) or (provider, region, model) keys go to once
+    /// `maxKeys` keys of that kind are held: every label `__other__`.
+    public static let overflowRegion = StatusRegionKey(provider: "__other__", region: "__other__")
+    public static let overflowModel = HeadroomKey(provider: "__other__", region: "__other__", model: "__other__")
+
     public let window: Double
     public let bucketSeconds: Double
+    /// Keys held at most per kind (a model key costs about 16 KiB); see `overflowModel`.
+    public let maxKeys: Int
     private let bucketCount: Int
     private let time: any TimeSource
     private let state: Mutex<State>
@@ -108,8 +115,10 @@ public final class StatusWindows: Sendable {
     /// - Parameters:
     ///   - window: seconds the windows cover (300 for the contract's `_5m` fields).
     ///   - bucketSeconds: the slide step; `window` is rounded up to a whole number of buckets.
-    public init(time: any TimeSource, window: Double = 300, bucketSeconds: Double = 10) {
+    ///   - maxKeys: the most region keys, and the most model keys, held at once.
+    public init(time: any TimeSource, window: Double = 300, bucketSeconds: Double = 10, maxKeys: Int = 1000) {
         self.time = time
+        self.maxKeys = max(1, maxKeys)
         self.window = window
         self.bucketSeconds = max(bucketSeconds, 0.001)
         self.bucketCount = max(1, Int((window / max(bucketSeconds, 0.001)).rounded(.up)))
@@ -127,11 +136,27 @@ public final class StatusWindows: Sendable {
         let regionKey = StatusRegionKey(provider: record.provider, region: record.region)
         let modelKey = HeadroomKey(provider: record.provider, region: record.region, model: record.model)
         let n = bucketCount
+        let cap = maxKeys
         state.withLock { s in
-            s.regions[regionKey, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
-            s.models[modelKey, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            if let i = s.regions.index(forKey: regionKey) {
+                s.regions.values[i].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            } else {
+                let k = s.regions.count < cap ? regionKey : StatusWindows.overflowRegion
+                if k != regionKey { s.folded &+= 1 }
+                s.regions[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            }
+            if let i = s.models.index(forKey: modelKey) {
+                s.models.values[i].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            } else {
+                let k = s.models.count < cap ? modelKey : StatusWindows.overflowModel
+                if k != modelKey { s.folded &+= 1 }
+                s.models[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            }
         }
     }
+
+    /// Records (counted once per kind of key) that went to an `__other__` key because `maxKeys` was reached.
+    public var foldedRecords: Int { state.withLock { $0.folded } }
 
     /// The windows ending at `at` (now when nil). Keys with nothing left in the window are
     /// dropped from the state, so memory follows the live keys.
@@ -179,6 +204,7 @@ public final class StatusWindows: Sendable {
     private struct State {
         var regions: [StatusRegionKey: Series] = [:]
         var models: [HeadroomKey: Series] = [:]
+        var folded = 0
     }
 
     /// A ring of buckets for one key, flat arrays indexed by slot = stamp mod count.
