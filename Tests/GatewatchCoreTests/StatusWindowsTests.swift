@@ -87,6 +87,10 @@ final class StatusWindowsTests: XCTestCase {
         XCTAssertNil(StatusWindowStats().latencyP95)
     }
 
+    func testClassIndexFollowsAllCases() {
+        for (i, c) in ErrorClass.allCases.enumerated() { XCTAssertEqual(StatusWindows.classIndex(c), i, "\(c)") }
+    }
+
     func testSingleSlowRequestDominatesP95() {
         let w = StatusWindows(time: ManualTimeSource(100))
         w.record(record: rec(100, latency: 12.3), classification: nil)
@@ -106,17 +110,37 @@ final class StatusWindowsTests: XCTestCase {
     }
 
     func testKeyCapFoldsIntoOther() {
-        let w = StatusWindows(time: ManualTimeSource(100), maxKeys: 2)
+        let w = StatusWindows(time: ManualTimeSource(100), maxKeys: 2)   // + 1 per-region __other__ key
         for m in ["a", "b", "c", "d"] { w.record(record: rec(100, model: m), classification: nil) }
         w.record(record: rec(100, region: "x"), classification: nil)
         w.record(record: rec(100, region: "y"), classification: Classification(.other, "other"))
         let s = w.snapshot()
-        XCTAssertEqual(s.models.count, 3)
-        XCTAssertEqual(s.models[StatusWindows.overflowModel]?.requests, 4)   // c, d, and the x/y records' model m
-        XCTAssertEqual(s.regions.count, 3)
-        XCTAssertEqual(s.regions[StatusWindows.overflowRegion]?.requests, 1)
+        XCTAssertEqual(Set(s.models.keys), [HeadroomKey(provider: p, region: "eu", model: "a"),
+                                            HeadroomKey(provider: p, region: "eu", model: "b"),
+                                            HeadroomKey(provider: p, region: "eu", model: "__other__"),
+                                            StatusWindows.overflowModel])
+        XCTAssertEqual(s.models[HeadroomKey(provider: p, region: "eu", model: "__other__")]?.requests, 2)
+        XCTAssertEqual(s.models[StatusWindows.overflowModel]?.requests, 2)
+        // Regions stay exact for what has a region; the rest is under __other__.
+        XCTAssertEqual(s.regions[StatusRegionKey(provider: p, region: "eu")]?.requests, 4)
+        XCTAssertEqual(s.regions[StatusWindows.overflowRegion]?.requests, 2)
         XCTAssertEqual(s.regions[StatusWindows.overflowRegion]?.errors, 1)
-        XCTAssertEqual(w.foldedRecords, 5)
+        XCTAssertEqual(s.regions.count, 2)
+        XCTAssertEqual(w.foldedRecords, 4)
+    }
+
+    func testRegionIsTheSumOfItsModels() {
+        let w = StatusWindows(time: ManualTimeSource(100))
+        w.record(record: rec(95, model: "a", latency: 0.1), classification: Classification(.server, "status_500"))
+        w.record(record: rec(96, model: "b", latency: 20), classification: Classification(.server, "status_502"))
+        w.record(record: rec(97, model: "b", latency: nil), classification: Classification(.timeout, "response_timeout"))
+        let s = w.snapshot()
+        let eu = s.regions[StatusRegionKey(provider: p, region: "eu")]!
+        XCTAssertEqual(eu.requests, 3)
+        XCTAssertEqual(eu.errorsByClass, [.server: 2, .timeout: 1])
+        XCTAssertEqual(eu.latencyCount, 2)
+        XCTAssertEqual(eu.latencyQuantile(0.99)!, 20, accuracy: 2)
+        XCTAssertEqual(eu.latencyQuantile(0.25)!, 0.1, accuracy: 0.01)
     }
 
     /// 4 threads × 250,000 records: totals exact.

@@ -32,6 +32,17 @@ public struct StatusWindowStats: Sendable, Equatable {
         self.latencyCounts = latencyCounts
     }
 
+    /// Adds another window's totals to this one.
+    public mutating func add(_ other: StatusWindowStats) {
+        requests += other.requests
+        errors += other.errors
+        for (c, n) in other.errorsByClass { errorsByClass[c, default: 0] += n }
+        if latencyCounts.count < other.latencyCounts.count {
+            latencyCounts += Array(repeating: 0, count: other.latencyCounts.count - latencyCounts.count)
+        }
+        for (i, n) in other.latencyCounts.enumerated() { latencyCounts[i] += n }
+    }
+
     /// errors / requests; 0 when there were no requests.
     public var errorRatio: Double { requests > 0 ? Double(errors) / Double(requests) : 0 }
 
@@ -84,7 +95,10 @@ public struct StatusWindowsSnapshot: Sendable, Equatable {
 /// window are not counted. Latency goes into a log-spaced histogram (10 % wide buckets from
 /// 10 ms to 10 min), so a quantile is within 10 % of the true value in that range.
 ///
-/// Thread-safe: any thread may call `record` (one `Mutex`, two dictionary updates, no allocation
+/// Only per-model series are stored; a region's window is the sum of its models' (exact: the
+/// counts and histograms add up), so `record` does one dictionary update.
+///
+/// Thread-safe: any thread may call `record` (one `Mutex`, one dictionary update, no allocation
 /// after a key's first record) or `snapshot`.
 public final class StatusWindows: Sendable {
     /// Upper bounds (seconds) of the latency buckets: 0.01 × 1.1^i up to 600 s; one more
@@ -97,16 +111,19 @@ public final class StatusWindows: Sendable {
         return b
     }()
     static let latencyBucketCount = latencyBounds.count + 1
+    /// `ErrorClass.allCases.count`, computed once (`allCases` builds an array on each use).
+    static let classCount = ErrorClass.allCases.count
     private static let logGrowth = log(1.1)
 
-    /// The key records of new (provider, region) or (provider, region, model) keys go to once
-    /// `maxKeys` keys of that kind are held: every label `__other__`.
-    public static let overflowRegion = StatusRegionKey(provider: "__other__", region: "__other__")
+    /// Past `maxKeys` models, a new model's records go to (provider, region, `__other__`); past
+    /// `maxKeys + maxKeys / 10 + 1` keys, to this key, whose region is `overflowRegion`.
     public static let overflowModel = HeadroomKey(provider: "__other__", region: "__other__", model: "__other__")
+    public static let overflowRegion = StatusRegionKey(provider: "__other__", region: "__other__")
+    public static let otherModel = "__other__"
 
     public let window: Double
     public let bucketSeconds: Double
-    /// Keys held at most per kind (a model key costs about 16 KiB); see `overflowModel`.
+    /// Model keys held (a key costs about 16 KiB); see `overflowModel`.
     public let maxKeys: Int
     private let bucketCount: Int
     private let time: any TimeSource
@@ -115,7 +132,7 @@ public final class StatusWindows: Sendable {
     /// - Parameters:
     ///   - window: seconds the windows cover (300 for the contract's `_5m` fields).
     ///   - bucketSeconds: the slide step; `window` is rounded up to a whole number of buckets.
-    ///   - maxKeys: the most region keys, and the most model keys, held at once.
+    ///   - maxKeys: the most (provider, region, model) keys held with their own series.
     public init(time: any TimeSource, window: Double = 300, bucketSeconds: Double = 10, maxKeys: Int = 1000) {
         self.time = time
         self.maxKeys = max(1, maxKeys)
@@ -132,30 +149,28 @@ public final class StatusWindows: Sendable {
         guard now - t < window, abs(t) < 1e15 else { return }
         let stamp = Int64((t / bucketSeconds).rounded(.down))
         let latencyIndex = record.latency.flatMap(StatusWindows.latencyIndex)
-        let classIndex = classification.map { StatusWindows.classIndex[$0.errorClass]! }
-        let regionKey = StatusRegionKey(provider: record.provider, region: record.region)
+        let classIndex = classification.map { StatusWindows.classIndex($0.errorClass) }
         let modelKey = HeadroomKey(provider: record.provider, region: record.region, model: record.model)
         let n = bucketCount
         let cap = maxKeys
         state.withLock { s in
-            if let i = s.regions.index(forKey: regionKey) {
-                s.regions.values[i].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
-            } else {
-                let k = s.regions.count < cap ? regionKey : StatusWindows.overflowRegion
-                if k != regionKey { s.folded &+= 1 }
-                s.regions[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
-            }
             if let i = s.models.index(forKey: modelKey) {
                 s.models.values[i].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
-            } else {
-                let k = s.models.count < cap ? modelKey : StatusWindows.overflowModel
-                if k != modelKey { s.folded &+= 1 }
-                s.models[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+                return
             }
+            var k = modelKey
+            if s.models.count >= cap {
+                s.folded &+= 1
+                k = HeadroomKey(provider: record.provider, region: record.region, model: StatusWindows.otherModel)
+                if s.models.index(forKey: k) == nil && s.models.count >= cap + cap / 10 + 1 {
+                    k = StatusWindows.overflowModel
+                }
+            }
+            s.models[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
         }
     }
 
-    /// Records (counted once per kind of key) that went to an `__other__` key because `maxKeys` was reached.
+    /// Records that went to an `__other__` key because `maxKeys` models were held.
     public var foldedRecords: Int { state.withLock { $0.folded } }
 
     /// The windows ending at `at` (now when nil). Keys with nothing left in the window are
@@ -167,17 +182,15 @@ public final class StatusWindows: Sendable {
         let oldest = newest - Int64(bucketCount) + 1
         return state.withLock { s in
             var out = StatusWindowsSnapshot()
-            var deadRegions: [StatusRegionKey] = []
             var deadModels: [HeadroomKey] = []
-            for (k, series) in s.regions {
-                if let stats = series.total(oldest: oldest, newest: newest) { out.regions[k] = stats }
-                else if series.newestStamp < oldest { deadRegions.append(k) }
-            }
             for (k, series) in s.models {
-                if let stats = series.total(oldest: oldest, newest: newest) { out.models[k] = stats }
-                else if series.newestStamp < oldest { deadModels.append(k) }
+                if let stats = series.total(oldest: oldest, newest: newest) {
+                    out.models[k] = stats
+                    out.regions[StatusRegionKey(provider: k.provider, region: k.region), default: StatusWindowStats()].add(stats)
+                } else if series.newestStamp < oldest {
+                    deadModels.append(k)
+                }
             }
-            for k in deadRegions { s.regions[k] = nil }
             for k in deadModels { s.models[k] = nil }
             return out
         }
@@ -185,8 +198,22 @@ public final class StatusWindows: Sendable {
 
     // MARK: - Internals
 
-    private static let classIndex: [ErrorClass: Int] = Dictionary(
-        uniqueKeysWithValues: ErrorClass.allCases.enumerated().map { ($1, $0) })
+    /// The position of a class in `ErrorClass.allCases` (a switch: no hashing on the hot path).
+    static func classIndex(_ c: ErrorClass) -> Int {
+        switch c {
+        case .auth: return 0
+        case .badRequest: return 1
+        case .billing: return 2
+        case .notFound: return 3
+        case .rateLimited: return 4
+        case .server: return 5
+        case .processing: return 6
+        case .timeout: return 7
+        case .network: return 8
+        case .tls: return 9
+        case .other: return 10
+        }
+    }
 
     /// The histogram bucket of a latency; nil for a negative or non-finite one.
     static func latencyIndex(_ seconds: Double) -> Int? {
@@ -202,7 +229,6 @@ public final class StatusWindows: Sendable {
     }
 
     private struct State {
-        var regions: [StatusRegionKey: Series] = [:]
         var models: [HeadroomKey: Series] = [:]
         var folded = 0
     }
@@ -222,7 +248,7 @@ public final class StatusWindows: Sendable {
             stamps = Array(repeating: .min, count: buckets)
             requests = Array(repeating: 0, count: buckets)
             errors = Array(repeating: 0, count: buckets)
-            classCounts = Array(repeating: 0, count: buckets * ErrorClass.allCases.count)
+            classCounts = Array(repeating: 0, count: buckets * StatusWindows.classCount)
             latencyCounts = Array(repeating: 0, count: buckets * StatusWindows.latencyBucketCount)
         }
 
@@ -234,7 +260,7 @@ public final class StatusWindows: Sendable {
                 stamps[slot] = stamp
                 requests[slot] = 0
                 errors[slot] = 0
-                let cc = ErrorClass.allCases.count
+                let cc = StatusWindows.classCount
                 for i in slot * cc ..< (slot + 1) * cc { classCounts[i] = 0 }
                 let lc = StatusWindows.latencyBucketCount
                 for i in slot * lc ..< (slot + 1) * lc { latencyCounts[i] = 0 }
@@ -243,7 +269,7 @@ public final class StatusWindows: Sendable {
             requests[slot] &+= 1
             if let classIndex {
                 errors[slot] &+= 1
-                classCounts[slot * ErrorClass.allCases.count + classIndex] &+= 1
+                classCounts[slot * StatusWindows.classCount + classIndex] &+= 1
             }
             if let latencyIndex {
                 latencyCounts[slot * StatusWindows.latencyBucketCount + latencyIndex] &+= 1
@@ -254,7 +280,7 @@ public final class StatusWindows: Sendable {
         func total(oldest: Int64, newest: Int64) -> StatusWindowStats? {
             var stats = StatusWindowStats()
             var any = false
-            let cc = ErrorClass.allCases.count
+            let cc = StatusWindows.classCount
             let lc = StatusWindows.latencyBucketCount
             var classes = [Int](repeating: 0, count: cc)
             var latency = [Int](repeating: 0, count: lc)
