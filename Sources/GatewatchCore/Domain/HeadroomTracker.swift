@@ -63,6 +63,10 @@ public struct HeadroomSnapshot: Sendable, Equatable {
 /// Thread-safe: any thread may call any method; every call takes one `Mutex` for a short,
 /// allocation-free critical section (a key's first request allocates its 60-slot ring once).
 ///
+/// The recorder calls `record(provider:region:model:headers:at:)` once per request (probe or log
+/// line), which counts it and observes its headers under one lock; `countRequest` and `observe`
+/// are the two halves for callers that have them apart.
+///
 /// Semantics (CONTRACT section 3):
 /// - `X-RateLimit-Model` overrides the request's model (applied here, in `observe` and `record`).
 /// - A newer observation replaces the state; an observation older than the one held (out-of-order
