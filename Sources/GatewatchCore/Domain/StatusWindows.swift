@@ -89,9 +89,9 @@ public struct StatusWindowsSnapshot: Sendable, Equatable {
 /// Sliding 5-minute windows of requests, errors by class and latency, per (provider, region)
 /// and per (provider, region, model), for the status report.
 ///
-/// Time is cut into `bucketSeconds` buckets (default 10 s); a window read at `t` covers the
-/// buckets whose start lies in (t - window, t], so it spans between `window - bucketSeconds` and
-/// `window` seconds. A record counts at its `startTime`, clamped to now; records older than the
+/// Time is cut into `bucketSeconds` buckets (default 10 s, aligned to the epoch); a window read
+/// at `t` covers the `window / bucketSeconds` buckets up to and including the one holding `t`,
+/// so it spans the last `window - bucketSeconds` to `window` seconds (290-300 s by default). A record counts at its `startTime`, clamped to now; records older than the
 /// window are not counted. Latency goes into a log-spaced histogram (10 % wide buckets from
 /// 10 ms to 10 min), so a quantile is within 10 % of the true value in that range.
 ///
