@@ -1,0 +1,220 @@
+import Foundation
+import Synchronization
+
+/// One failed request as `/api/v1/failures` and the support bundle show it (CONTRACT section 6).
+/// Text fields are already redacted; `body` is at most `RecentFailures.maxBodyBytes` UTF-8 bytes.
+public struct FailureEntry: Sendable, Equatable, Codable {
+    /// Unix seconds the request was sent; encoded as `time`, RFC 3339 UTC with milliseconds.
+    public var time: Double
+    public var provider: String
+    public var region: String
+    public var host: String?
+    public var model: String
+    /// nil when no response came back (transport failure).
+    public var statusCode: Int?
+    public var errorClass: ErrorClass
+    public var reason: String
+    public var requestID: String?
+    /// The error body (or the transport error message), redacted and cut at 4 KiB.
+    public var body: String
+    /// `probe` or `log`.
+    public var source: RecordSource
+    /// The log source's name, or the probe's name.
+    public var log: String?
+
+    public init(time: Double, provider: String, region: String, host: String?, model: String, statusCode: Int?,
+                errorClass: ErrorClass, reason: String, requestID: String?, body: String,
+                source: RecordSource, log: String?) {
+        self.time = time
+        self.provider = provider
+        self.region = region
+        self.host = host
+        self.model = model
+        self.statusCode = statusCode
+        self.errorClass = errorClass
+        self.reason = reason
+        self.requestID = requestID
+        self.body = body
+        self.source = source
+        self.log = log
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, provider, region, host, model, reason, body, source, log
+        case statusCode = "status_code"
+        case errorClass = "class"
+        case requestID = "request_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try StatusReport.decodeTime(c, .time)
+        provider = try c.decode(String.self, forKey: .provider)
+        region = try c.decode(String.self, forKey: .region)
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        model = try c.decode(String.self, forKey: .model)
+        statusCode = try c.decodeIfPresent(Int.self, forKey: .statusCode)
+        let cls = try c.decode(String.self, forKey: .errorClass)
+        guard let ec = ErrorClass(rawValue: cls) else {
+            throw DecodingError.dataCorruptedError(forKey: .errorClass, in: c, debugDescription: "unknown class \(cls)")
+        }
+        errorClass = ec
+        reason = try c.decode(String.self, forKey: .reason)
+        requestID = try c.decodeIfPresent(String.self, forKey: .requestID)
+        body = try c.decode(String.self, forKey: .body)
+        let src = try c.decode(String.self, forKey: .source)
+        guard let rs = RecordSource(rawValue: src) else {
+            throw DecodingError.dataCorruptedError(forKey: .source, in: c, debugDescription: "unknown source \(src)")
+        }
+        source = rs
+        log = try c.decodeIfPresent(String.self, forKey: .log)
+    }
+
+    /// Every key is always written; unknown values are `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(StatusReport.rfc3339(time, fractionDigits: 3), forKey: .time)
+        try c.encode(provider, forKey: .provider)
+        try c.encode(region, forKey: .region)
+        try c.encode(host, forKey: .host)
+        try c.encode(model, forKey: .model)
+        try c.encode(statusCode, forKey: .statusCode)
+        try c.encode(errorClass.rawValue, forKey: .errorClass)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(requestID, forKey: .requestID)
+        try c.encode(body, forKey: .body)
+        try c.encode(source.rawValue, forKey: .source)
+        try c.encode(log, forKey: .log)
+    }
+}
+
+/// The `/api/v1/failures` answer: `{"failures": [...]}`, newest first.
+public struct FailureList: Sendable, Equatable, Codable {
+    public var failures: [FailureEntry]
+
+    public init(failures: [FailureEntry]) { self.failures = failures }
+
+    /// The JSON body (sorted keys).
+    public func jsonData() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return try e.encode(self)
+    }
+}
+
+/// A bounded ring of the most recent failed requests (`limits.recent_failures`); the oldest
+/// entry is overwritten once full.
+///
+/// Thread-safe: any thread may append or query. `append` redacts and cuts the body before
+/// taking the lock; the critical section only stores the entry.
+public final class RecentFailures: Sendable {
+    /// Bodies are cut to this many UTF-8 bytes (on a character boundary).
+    public static let maxBodyBytes = 4096
+    /// Bodies are cut to this many bytes before redaction, bounding its cost; the final cut is
+    /// `maxBodyBytes` after redaction, so a key straddling the 4 KiB mark is never half-shown.
+    static let preRedactionBytes = 64 * 1024
+
+    public let capacity: Int
+    private let redactor: Redactor
+    private let ring: Mutex<Ring>
+
+    /// - Parameter capacity: entries kept (values below 1 are taken as 1).
+    public init(capacity: Int, redactor: Redactor) {
+        self.capacity = max(1, capacity)
+        self.redactor = redactor
+        self.ring = Mutex(Ring(capacity: max(1, capacity)))
+    }
+
+    /// Stores a failed request. `classification` is the one the classifier gave `record`.
+    public func append(record: RequestRecord, classification: Classification) {
+        append(entry(record: record, classification: classification))
+    }
+
+    /// Stores an entry as given (already redacted).
+    public func append(_ entry: FailureEntry) {
+        ring.withLock { $0.append(entry) }
+    }
+
+    /// The entry `append(record:classification:)` would store: redacted, body cut at 4 KiB.
+    public func entry(record: RequestRecord, classification: Classification) -> FailureEntry {
+        var raw: String
+        if let body = record.errorBody {
+            raw = body.text
+        } else if let failure = record.transportFailure {
+            switch failure {
+            case .curl(let code, let message): raw = "curl error \(code): \(message)"
+            case .message(let message): raw = message
+            }
+        } else {
+            raw = ""
+        }
+        raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
+        let body = RecentFailures.cut(redactor.redact(raw), maxBytes: RecentFailures.maxBodyBytes)
+        return FailureEntry(
+            time: record.startTime, provider: record.provider, region: record.region,
+            host: record.host.map(redactor.redact), model: record.model,
+            statusCode: record.statusCode.flatMap { $0 > 0 ? $0 : nil },
+            errorClass: classification.errorClass, reason: classification.reason,
+            requestID: record.requestID.map(redactor.redact), body: body,
+            source: record.source, log: record.origin)
+    }
+
+    /// Matching entries, newest first (most recently appended first), at most `limit` (all when nil).
+    /// Filters compare exactly; `since` keeps entries whose time is at or after it; `requestID`
+    /// keeps the entries of that request.
+    public func query(limit: Int? = nil, region: String? = nil, model: String? = nil,
+                      errorClass: ErrorClass? = nil, since: Double? = nil, requestID: String? = nil) -> [FailureEntry] {
+        let wanted = max(0, limit ?? Int.max)
+        guard wanted > 0 else { return [] }
+        return ring.withLock { ring in
+            var out: [FailureEntry] = []
+            out.reserveCapacity(min(wanted, ring.count))
+            var i = 0
+            while i < ring.count && out.count < wanted {
+                let e = ring.newest(i)
+                i += 1
+                if let region, e.region != region { continue }
+                if let model, e.model != model { continue }
+                if let errorClass, e.errorClass != errorClass { continue }
+                if let since, !(e.time >= since) { continue }
+                if let requestID, e.requestID != requestID { continue }
+                out.append(e)
+            }
+            return out
+        }
+    }
+
+    /// Entries held (≤ capacity).
+    public var count: Int { ring.withLock { $0.count } }
+
+    /// `text` cut to at most `maxBytes` UTF-8 bytes without splitting a character.
+    public static func cut(_ text: String, maxBytes: Int) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > maxBytes else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: max(0, maxBytes))
+        // Step back over continuation bytes (10xxxxxx) to a scalar boundary.
+        while end > utf8.startIndex && (utf8[end] & 0xC0) == 0x80 { end = utf8.index(before: end) }
+        return String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
+    }
+
+    /// Fixed-capacity ring; owned by `ring`.
+    private struct Ring {
+        var slots: [FailureEntry?]
+        var next = 0
+        var count = 0
+
+        init(capacity: Int) { slots = Array(repeating: nil, count: capacity) }
+
+        mutating func append(_ e: FailureEntry) {
+            slots[next] = e
+            next = (next + 1) % slots.count
+            if count < slots.count { count += 1 }
+        }
+
+        /// The i-th newest entry (0 = newest), i < count.
+        func newest(_ i: Int) -> FailureEntry {
+            let idx = (next - 1 - i + 2 * slots.count) % slots.count
+            return slots[idx]!
+        }
+    }
+}
