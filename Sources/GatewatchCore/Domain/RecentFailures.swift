@@ -115,14 +115,19 @@ public final class RecentFailures: Sendable {
     static let preRedactionBytes = 64 * 1024
 
     public let capacity: Int
-    private let redactor: Redactor
+    private let redactorBox: Mutex<Redactor>
     private let ring: Mutex<Ring>
 
     /// - Parameter capacity: entries kept (values below 1 are taken as 1).
     public init(capacity: Int, redactor: Redactor) {
         self.capacity = max(1, capacity)
-        self.redactor = redactor
+        self.redactorBox = Mutex(redactor)
         self.ring = Mutex(Ring(capacity: max(1, capacity)))
+    }
+
+    /// Replaces the redactor (a reload may change the configured keys); later entries use it.
+    public func setRedactor(_ redactor: Redactor) {
+        redactorBox.withLock { $0 = redactor }
     }
 
     /// Stores a failed request. `classification` is the one the classifier gave `record`.
@@ -137,6 +142,7 @@ public final class RecentFailures: Sendable {
 
     /// The entry `append(record:classification:)` would store: redacted, body cut at 4 KiB.
     public func entry(record: RequestRecord, classification: Classification) -> FailureEntry {
+        let redactor = redactorBox.withLock { $0 }
         var raw: String
         if let body = record.errorBody {
             raw = body.text
