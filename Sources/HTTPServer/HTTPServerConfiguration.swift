@@ -3,7 +3,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Addresses in the Prometheus exporter form: `":9788"` (all interfaces, IPv6 dual-stack with
     /// an IPv4 fallback), `"127.0.0.1:0"` (port 0 picks a free port), `"[::1]:9788"`, `"localhost:9788"`.
     public var listenAddresses: [String]
-    /// Worker threads per listener (MHD's thread pool; each runs its own epoll loop).
+    /// Worker threads per listener (MHD's thread pool; each runs its own poll() loop).
     public var threads: Int = 4
     /// Open connections per listener; further connections are refused by the server.
     public var connectionLimit: Int = 256

@@ -16,7 +16,7 @@ public typealias HTTPRequestObserver = @Sendable (_ method: String, _ path: Stri
 ///
 /// Threads: `start()`/`stop()` from any thread; the handler and observer run on MHD's worker
 /// threads, concurrently. Sockets are bound here (clear errors) and handed to MHD; one MHD daemon
-/// with a thread pool of `threads` epoll workers serves each listen address.
+/// with a thread pool of `threads` poll() workers serves each listen address.
 public final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     private let handler: HTTPHandler
@@ -101,16 +101,23 @@ public final class HTTPServer: Sendable {
             state = .idle
             let ctx = context.takeUnretainedValue()
             ctx.stopping.store(true, ordering: .sequentiallyConsistent)
+            // Quiescing hands each listen socket back to us. Shutting it down makes the kernel refuse
+            // new connections at once; it is closed only after the workers are joined, so no worker
+            // can ever accept on a recycled descriptor number.
+            var listenSockets: [Int32] = []
             for daemon in daemons {
-                // Quiescing hands the listen socket back to us: close it so connects are refused.
                 let fd = MHD_quiesce_daemon(daemon.pointer)
-                if fd >= 0 { close(fd) }
+                if fd >= 0 {
+                    shutdown(fd, Int32(SHUT_RDWR))
+                    listenSockets.append(fd)
+                }
             }
             let deadline = Date().addingTimeInterval(configuration.shutdownGracePeriod)
             while ctx.inFlight.load(ordering: .sequentiallyConsistent) > 0 && Date() < deadline {
                 usleep(5_000)
             }
             for daemon in daemons { MHD_stop_daemon(daemon.pointer) }
+            listenSockets.forEach { close($0) }
             // Every worker thread has been joined: no callback can still see `cls`. This balances
             // the `passRetained` in `start()`.
             context.release()
@@ -118,7 +125,10 @@ public final class HTTPServer: Sendable {
     }
 
     private func startDaemon(fd: Int32, context: Unmanaged<ServerContext>) -> DaemonHandle? {
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+        // poll(), not epoll: in libmicrohttpd 0.9.75 MHD_quiesce_daemon on an epoll thread pool races
+        // with the workers' own removal of the listen socket and aborts the process ("Failed to
+        // remove listen FD from epoll set"); the poll loop quiesces through the ITC pipe instead.
+        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
         let threads = UInt32(configuration.threads)
         let limit = UInt32(configuration.connectionLimit)
         let timeout = UInt32(configuration.connectionTimeout)
