@@ -6,9 +6,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// Called once per completed request with its method, path and status (also for the 404/405/413/431
-/// the router or server produce; status 0 means the connection was dropped without an answer).
-/// Called on a worker thread.
+/// Called once per completed request with its method, path and status, also for the 404/405 the
+/// router produces and the 413/431/403 the server produces; status 0 means the handler dropped the
+/// connection without an answer. Not called for requests libmicrohttpd rejects before they reach
+/// the access handler (unparsable request line, header block beyond its memory pool) or for clients
+/// that disconnect mid-request. Called on a worker thread, concurrently.
 public typealias HTTPRequestObserver = @Sendable (_ method: String, _ path: String, _ status: Int) -> Void
 
 /// An HTTP/1.1 server over libmicrohttpd. This file is the only Swift code that touches MHD's
@@ -184,7 +186,7 @@ private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, 
     guard let cls, let connection, let uploadDataSize, let conCls else { return MHD_Result.NO }
     let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
     guard let existing = conCls.pointee else {
-        let pending = PendingRequest(method: url.flatMap { _ in method.map { String(cString: $0) } } ?? "",
+        let pending = PendingRequest(method: method.map { String(cString: $0) } ?? "",
                                      path: url.map { String(cString: $0) } ?? "")
         // Retained for the request's lifetime; balanced by `takeRetainedValue` in completedCallback.
         conCls.pointee = Unmanaged.passRetained(pending).toOpaque()
