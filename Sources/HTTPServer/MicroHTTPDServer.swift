@@ -26,10 +26,13 @@ public final class HTTPServer: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let state = Mutex<RunState>(.idle)
 
-    /// What is running. Daemons are only touched by `start`/`stop` under the lock.
+    /// What is running. Daemons are only touched by `start` (under the lock) and by the one `stop`
+    /// call that moved the state from `.running` to `.stopping` (outside the lock, so handlers that
+    /// read `boundAddresses` during shutdown cannot deadlock against it).
     private enum RunState {
         case idle
         case running(daemons: [DaemonHandle], bound: [String], context: Unmanaged<ServerContext>)
+        case stopping
     }
 
     public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler,
@@ -46,7 +49,7 @@ public final class HTTPServer: Sendable {
     public func start() throws {
         try configuration.validate()
         try state.withLock { state throws(HTTPServerError) in
-            guard case .idle = state else { throw .alreadyRunning }
+            guard case .idle = state else { throw .alreadyRunning }  // running, or still stopping
             let addresses = try configuration.listenAddresses.map { a throws(HTTPServerError) in
                 try ListenAddress.parse(a)
             }
@@ -95,12 +98,19 @@ public final class HTTPServer: Sendable {
 
     /// Stops serving; idempotent and safe with requests in flight. Closes the listeners first (new
     /// connections are refused), waits up to `shutdownGracePeriod` for in-flight requests, then stops
-    /// the workers (which waits for handlers still running) and releases the context.
+    /// the workers (which waits for handlers still running: they should watch `isStopping`) and
+    /// releases the context. A call made while another `stop()` is under way returns at once.
+    /// Must not be called from a handler (it joins the worker threads).
     public func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
-        state.withLock { state in
-            guard case let .running(daemons, _, context) = state else { return }
-            state = .idle
+        let running: (daemons: [DaemonHandle], context: Unmanaged<ServerContext>)? = state.withLock { state in
+            guard case let .running(daemons, _, context) = state else { return nil }
+            state = .stopping
+            return (daemons, context)
+        }
+        guard let (daemons, context) = running.map({ ($0.daemons, $0.context) }) else { return }
+        defer { state.withLock { $0 = .idle } }
+        do {
             let ctx = context.takeUnretainedValue()
             ctx.stopping.store(true, ordering: .sequentiallyConsistent)
             // Quiescing hands each listen socket back to us. Shutting it down makes the kernel refuse

@@ -185,6 +185,7 @@ final class ServerBox: Sendable {
     private let server = Mutex<HTTPServer?>(nil)
     func set(_ value: HTTPServer) { server.withLock { $0 = value } }
     var isStopping: Bool { server.withLock { $0?.isStopping ?? false } }
+    var boundAddresses: [String] { server.withLock { $0?.boundAddresses ?? [] } }
 }
 
 func openFileDescriptorCount() -> Int {
