@@ -69,9 +69,10 @@ public final class HTTPServer: Sendable {
             var daemons: [DaemonHandle] = []
             for (index, socket) in sockets.enumerated() {
                 guard let daemon = startDaemon(fd: socket.fd, context: unmanaged) else {
-                    // MHD owns the fds of started daemons; the rest are ours to close.
+                    // MHD closes the listen socket it was given, both in MHD_stop_daemon and when
+                    // MHD_start_daemon fails (checked on 0.9.75); only the later ones are ours to close.
                     for daemon in daemons { MHD_stop_daemon(daemon.pointer) }
-                    sockets[index...].forEach { close($0.fd) }
+                    sockets[(index + 1)...].forEach { close($0.fd) }
                     unmanaged.release()
                     throw HTTPServerError.daemonStartFailed(
                         address: socket.address.text,
@@ -108,8 +109,9 @@ public final class HTTPServer: Sendable {
             state = .stopping
             return (daemons, context)
         }
-        guard let (daemons, context) = running.map({ ($0.daemons, $0.context) }) else { return }
+        guard let running else { return }
         defer { state.withLock { $0 = .idle } }
+        let (daemons, context) = (running.daemons, running.context)
         do {
             let ctx = context.takeUnretainedValue()
             ctx.stopping.store(true, ordering: .sequentiallyConsistent)

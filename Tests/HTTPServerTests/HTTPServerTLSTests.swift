@@ -93,9 +93,12 @@ final class HTTPServerTLSTests: XCTestCase {
         try makeCA("server-ca")
         try makeLeaf("server", ca: "server-ca", usage: "serverAuth")
         let tls = TLSConfiguration(certificatePEM: try read("server.pem"), privateKeyPEM: "not a key")
-        let server = HTTPServer(configuration: .init(listenAddresses: ["127.0.0.1:0"], tls: tls), handler: { _ in .text(200, "") })
+        let server = HTTPServer(configuration: .init(listenAddresses: ["127.0.0.1:0", "127.0.0.1:0"], tls: tls),
+                                handler: { _ in .text(200, "") })
+        let before = openFileDescriptorCount()
         XCTAssertThrowsError(try server.start()) { error in
             XCTAssertTrue("\(error)".hasPrefix("listen tcp 127.0.0.1:0: libmicrohttpd could not start"), "\(error)")
         }
+        XCTAssertEqual(openFileDescriptorCount(), before, "both listen sockets closed, none twice")
     }
 }
