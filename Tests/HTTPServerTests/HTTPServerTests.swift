@@ -90,6 +90,38 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(seen, ["DELETE /hello 405", "GET /nope 404", "GET /v2/transcript/abc-123 200"])
     }
 
+    func testRequestFieldsReachTheHandlerDecoded() throws {
+        let server = try startServer(handler: { request in
+            .text(200, [request.method, request.path, request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"),
+                        request.header("x-custom") ?? "-", request.remoteAddress ?? "-"].joined(separator: "|"))
+        })
+        let response = try XCTUnwrap(RawClient.request(port: port(of: server), "GET", "/a%20b/c?n=1%262&flag&n=3&e=%C3%A9",
+                                                       headers: ["X-Custom: value with spaces"]))
+        let fields = String(decoding: response.body, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+        XCTAssertEqual(fields.count, 5)
+        XCTAssertEqual(fields[0], "GET")
+        XCTAssertEqual(fields[1], "/a b/c")
+        XCTAssertEqual(fields[2], "e=\u{e9}&flag=&n=3", "last value wins, percent-decoded")
+        XCTAssertEqual(fields[3], "value with spaces")
+        XCTAssertTrue(fields[4].hasPrefix("127.0.0.1:"), String(fields[4]))
+    }
+
+    func testLargeUploadWithCurlExpectContinueGets413() throws {
+        var configuration = HTTPServerConfiguration(listenAddresses: ["127.0.0.1:0"])
+        configuration.maxBodyBytes = 1 << 20
+        let server = try startServer(configuration)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gatewatch-upload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(repeating: 65, count: 2 << 20).write(to: file)
+        let result = try runTool("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60",
+                                          "--data-binary", "@\(file.path)", "http://127.0.0.1:\(port(of: server))/upload"])
+        XCTAssertEqual(result.output, "413")
+        try Data(repeating: 66, count: 1 << 20).write(to: file)
+        let fits = try runTool("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "--max-time", "60",
+                                        "--data-binary", "@\(file.path)", "http://127.0.0.1:\(port(of: server))/upload"])
+        XCTAssertEqual(fits.output, "201 1048576")
+    }
+
     func testHeadIsServedAsGetWithoutBody() throws {
         let server = try startServer()
         let bytes = RawClient.exchange(port: port(of: server), "HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
