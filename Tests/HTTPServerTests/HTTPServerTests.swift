@@ -323,6 +323,33 @@ final class HTTPServerTests: XCTestCase {
         server.stop()  // idempotent
     }
 
+    func testStopUnderLoadNeverCrashesOrSendsPartialAnswers() throws {
+        let server = try startServer(.init(listenAddresses: ["127.0.0.1:0"], threads: 4))
+        let p = port(of: server)
+        let answered = Counter()
+        let bad = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for _ in 0..<8 {
+            DispatchQueue.global().async(group: group) {
+                while true {
+                    let bytes = RawClient.exchange(port: p, "GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    if bytes.isEmpty { break }  // refused or cut before any answer: the server is gone
+                    guard let response = RawClient.parse(bytes), response.status == 200,
+                          response.body.count == Self.bigText.utf8.count else {
+                        bad.withLock { $0.append("partial answer of \(bytes.count) bytes") }
+                        break
+                    }
+                    answered.increment()
+                }
+            }
+        }
+        XCTAssertTrue(waitUntil { answered.value >= 50 })
+        server.stop()
+        XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
+        XCTAssertEqual(bad.withLock { $0 }, [String]())
+        XCTAssertEqual(RawClient.connect(port: p), -ECONNREFUSED)
+    }
+
     func testStopEndsHangingHandlersThroughIsStopping() throws {
         let box = ServerBox()
         let entered = Counter()
