@@ -1,0 +1,193 @@
+/// The messages of one error body or transport error, folded for matching: ASCII letters
+/// lowercased, digits kept, every other run of bytes (spaces, punctuation, `_`, `-`, quotes,
+/// non-ASCII) one space, URLs (`http://...`, `https://...`) removed. Each message is a
+/// separate part, so a phrase never matches across two messages.
+///
+/// Folding is what makes matching tolerant of rewording: "`punctuate` must be a Boolean",
+/// "punctuate must be a boolean!" and "PUNCTUATE must be a BOOLEAN" fold alike.
+struct ClassifierText {
+    /// Folded bytes; every part starts and ends with a space.
+    private(set) var bytes: [UInt8] = []
+    /// Where each part lies in `bytes`.
+    private(set) var parts: [Range<Int>] = []
+    /// Longest raw message read into one part; the rest of a longer message is ignored.
+    static let maxPartBytes = 4096
+
+    // Folding state of the part being built.
+    private var partStart = 0
+    private var pendingSpace = false
+    private var fed = 0
+    /// Slashes seen after "http:" or "https:" (nil when not in a possible scheme).
+    private var schemeSlashes: Int?
+    private var inURL = false
+
+    init() {}
+
+    /// A text of one part, folded from `message`.
+    init(_ message: String) {
+        append(message)
+    }
+
+    var isEmpty: Bool { parts.isEmpty }
+
+    /// Adds `message` as a new part (nothing when it folds to no words).
+    mutating func append(_ message: String) {
+        beginPart()
+        for b in message.utf8 { fold(b) }
+        endPart()
+    }
+
+    /// Starts a part; feed it with `fold(_:)` and close it with `endPart()`.
+    mutating func beginPart() {
+        if bytes.capacity == 0 { bytes.reserveCapacity(256) }
+        partStart = bytes.count
+        bytes.append(0x20)
+        pendingSpace = false
+        fed = 0
+        schemeSlashes = nil
+        inURL = false
+    }
+
+    /// Folds one raw (unescaped UTF-8) byte into the current part.
+    mutating func fold(_ byte: UInt8) {
+        fed += 1
+        guard fed <= ClassifierText.maxPartBytes else { return }
+        if inURL {
+            // A URL ends at whitespace, a quote or a bracket.
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x60, 0x3C, 0x3E, 0x28, 0x29, 0x5B, 0x5D:
+                inURL = false
+                pendingSpace = true
+            default:
+                break
+            }
+            return
+        }
+        if let slashes = schemeSlashes {
+            if byte == 0x2F {
+                if slashes == 1 {
+                    // "http://" or "https://": drop the scheme word already written, skip the URL.
+                    schemeSlashes = nil
+                    inURL = true
+                    dropLastWord()
+                } else {
+                    schemeSlashes = slashes + 1
+                }
+                return
+            }
+            schemeSlashes = nil
+            pendingSpace = true
+        }
+        var b = byte
+        if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+        if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+            if pendingSpace && bytes.last != 0x20 { bytes.append(0x20) }
+            pendingSpace = false
+            bytes.append(b)
+            return
+        }
+        if b == 0x3A && !pendingSpace && lastWordIsHTTPScheme() {
+            schemeSlashes = 0
+            return
+        }
+        pendingSpace = true
+    }
+
+    /// Closes the current part; a part with no words is dropped.
+    mutating func endPart() {
+        if bytes.count == partStart + 1 {
+            bytes.removeLast()
+            return
+        }
+        if bytes.last != 0x20 { bytes.append(0x20) }
+        parts.append(partStart..<bytes.count)
+    }
+
+    /// True when the word just written is "http" or "https".
+    private func lastWordIsHTTPScheme() -> Bool {
+        var i = bytes.count
+        while i > partStart && bytes[i - 1] != 0x20 { i -= 1 }
+        let n = bytes.count - i
+        guard n == 4 || n == 5 else { return false }
+        return bytes[i] == 0x68 && bytes[i + 1] == 0x74 && bytes[i + 2] == 0x74 && bytes[i + 3] == 0x70
+            && (n == 4 || bytes[i + 4] == 0x73)
+    }
+
+    private mutating func dropLastWord() {
+        while bytes.count > partStart + 1 && bytes.last != 0x20 { bytes.removeLast() }
+        pendingSpace = true
+    }
+
+    /// True when some part holds every phrase of `phrases`, each starting at a word start.
+    func matches(_ phrases: ClassifierPhrases) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            for part in parts {
+                var all = true
+                for phrase in phrases.all where !ClassifierText.contains(buffer, part, phrase) {
+                    all = false
+                    break
+                }
+                if all { return true }
+            }
+            return false
+        }
+    }
+
+    /// True when `phrase` (which starts with a space) occurs in `buffer[range]`.
+    static func contains(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ phrase: [UInt8]) -> Bool {
+        let n = phrase.count
+        guard n > 1 else { return true }
+        guard range.count >= n else { return false }
+        return phrase.withUnsafeBufferPointer { p in
+            // p[0] is the space before a word; look for the word's first letter after a space.
+            let second = p[1]
+            var i = range.lowerBound
+            let last = range.upperBound - n
+            while i <= last {
+                if buffer[i + 1] == second && buffer[i] == 0x20 {
+                    var j = 2
+                    while j < n && buffer[i + j] == p[j] { j += 1 }
+                    if j == n { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+}
+
+/// One alternative of a rule's pattern: folded phrases that must all appear in one part.
+struct ClassifierPhrases: Sendable {
+    /// Each phrase folded, with a leading space so it matches only at a word start.
+    let all: [[UInt8]]
+}
+
+/// A rule's pattern, written `"a + b | c"`: (a and b) or c. Each phrase folds like a message
+/// and matches at the start of a word, so `"deprecat"` matches "deprecated" and "deprecation".
+/// The empty pattern matches anything.
+struct ClassifierPattern: Sendable {
+    let anyOf: [ClassifierPhrases]
+    let source: String
+
+    init(_ source: String) {
+        self.source = source
+        var alternatives: [ClassifierPhrases] = []
+        for alternative in source.split(separator: "|") {
+            var phrases: [[UInt8]] = []
+            for phrase in alternative.split(separator: "+") {
+                let folded = ClassifierText(String(phrase))
+                guard let range = folded.parts.first else { continue }
+                // The folded part is " words "; keep the leading space, drop the trailing one.
+                phrases.append(Array(folded.bytes[range.lowerBound..<(range.upperBound - 1)]))
+            }
+            if !phrases.isEmpty { alternatives.append(ClassifierPhrases(all: phrases)) }
+        }
+        anyOf = alternatives
+    }
+
+    func matches(_ text: ClassifierText) -> Bool {
+        if anyOf.isEmpty { return true }
+        for phrases in anyOf where text.matches(phrases) { return true }
+        return false
+    }
+}
