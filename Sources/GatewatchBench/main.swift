@@ -3,6 +3,7 @@
 
 let benchmarks: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("render", "Metrics exposition: render 10k and 100k series in text 0.0.4 and OpenMetrics", RenderBenchmark.run),
+    ("classify", "Error classifier: µs per classification by kind of record, beside JSONSerialization", ClassifyBench.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
