@@ -186,6 +186,7 @@ final class TransportClassifierTests: XCTestCase {
             (28, "Resolving timed out after 5000 milliseconds", "timeout/connect_timeout"),
             (28, "Failed to connect to api.assemblyai.com port 443 after 10002 ms: Timeout was reached", "timeout/connect_timeout"),
             (28, "SSL connection timeout", "timeout/connect_timeout"),
+            (28, "Connection time-out", "timeout/connect_timeout"),
             (28, "", "timeout/response_timeout"),
             (35, "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to api.assemblyai.com:443", "tls/handshake_failed"),
             (35, "error:0A000086:SSL routines::certificate verify failed", "tls/certificate_invalid"),

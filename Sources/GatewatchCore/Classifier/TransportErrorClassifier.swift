@@ -82,7 +82,8 @@ public enum TransportErrorClassifier {
     private static let timedOut = ClassifierPattern("timed out | timeout")
     private static let unreachable = ClassifierPattern("unreachable | no route")
     private static let curlConnectPhase = ClassifierPattern(
-        "resolving timed out | connection timed out | failed to connect | ssl connection timeout | connect timeout")
+        "resolving timed out | resolv + timed out | connection timed out | connection timeout | connection time out"
+            + " | failed to connect | ssl connection timeout | connect timeout")
     private static let expired = ClassifierPattern("expired")
     private static let certificateProblem = ClassifierPattern("certificate verify | certificate problem | unknown ca")
 
