@@ -86,6 +86,15 @@ final class ClassifierRobustnessTests: XCTestCase {
         let deep = String(repeating: "{\"error\": ", count: 100_000) + "\"zorp\"" + String(repeating: "}", count: 100_000)
         XCTAssertEqual(classifier.classify(classifierRecord(status: 400, body: .json(deep)), api: .assemblyAILLMGateway)?.description,
                        "bad_request/other")
+        // A huge errors[] list: only the first messages are read, the first rows still decide.
+        let many = "{\"errors\": [\"`punctuate` must be a Boolean\", " + String(repeating: "\"zorp blib\", ", count: 100_000) + "\"x\"]}"
+        XCTAssertEqual(classifier.classify(classifierRecord(status: 400, body: .json(many)), api: .assemblyAISpeech)?.description,
+                       "bad_request/wrong_type")
+        var text = ClassifierText()
+        for _ in 0..<1_000 { text.append(String(repeating: "word ", count: 1_000)) }
+        XCTAssertGreaterThan(text.parts.count, 1)
+        XCTAssertLessThanOrEqual(text.parts.count, ClassifierText.maxParts)
+        XCTAssertLessThan(text.bytes.count, ClassifierText.maxBytes + ClassifierText.maxPartBytes + 2)
         let nested = String(repeating: "{\"error\": ", count: 10) + "\"`punctuate` must be a Boolean\"" + String(repeating: "}", count: 10)
         XCTAssertEqual(classifier.classify(classifierRecord(status: 400, body: .json(nested)), api: .assemblyAISpeech)?.description,
                        "bad_request/wrong_type")

@@ -10,7 +10,7 @@ struct ClassifierText {
     private(set) var bytes: [UInt8] = []
     /// Where each part lies in `bytes`.
     private(set) var parts: [Range<Int>] = []
-    /// The index in `bytes` of every word's first byte, in order.
+    /// The index in `bytes` of every word's first byte, in order (`maxBytes` keeps it in range).
     private var wordStarts: [Int32] = []
     /// Each part's range in `wordStarts`.
     private var partWords: [Range<Int>] = []
@@ -19,6 +19,10 @@ struct ClassifierText {
     private var bigrams: [UInt64] = []
     /// Longest raw message read into one part; the rest of a longer message is ignored.
     static let maxPartBytes = 4096
+    /// Most parts, and most folded bytes, a text holds; later messages are ignored, so a body
+    /// with a huge `errors[]` costs no more than one with 64 messages.
+    static let maxParts = 64
+    static let maxBytes = 64 * 1024
 
     // Folding state of the part being built.
     private var partStart = 0
@@ -28,6 +32,8 @@ struct ClassifierText {
     /// Slashes seen after "http:" or "https:" (nil when not in a possible scheme).
     private var schemeSlashes: Int?
     private var inURL = false
+    /// True while the current part is past `maxParts` or `maxBytes` and ignored.
+    private var ignoring = false
 
     init() {}
 
@@ -55,6 +61,7 @@ struct ClassifierText {
         partStart = bytes.count
         partWordStart = wordStarts.count
         bytes.append(0x20)
+        ignoring = parts.count >= ClassifierText.maxParts || bytes.count >= ClassifierText.maxBytes
         pendingSpace = false
         fed = 0
         schemeSlashes = nil
@@ -63,6 +70,7 @@ struct ClassifierText {
 
     /// Folds raw (unescaped UTF-8) bytes into the current part; whole words are copied at once.
     mutating func fold(contentsOf raw: UnsafeBufferPointer<UInt8>) {
+        if ignoring { return }
         var i = 0
         let n = raw.count
         while i < n {
@@ -79,7 +87,7 @@ struct ClassifierText {
             if count > 0 {
                 if pendingSpace && bytes.last != 0x20 { bytes.append(0x20) }
                 pendingSpace = false
-                if bytes.last == 0x20 { wordStarts.append(Int32(truncatingIfNeeded: bytes.count)) }
+                if bytes.last == 0x20 { wordStarts.append(Int32(bytes.count)) }
                 let at = bytes.count
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<(i + count)]))
                 bytes.withUnsafeMutableBufferPointer { out in
@@ -99,7 +107,7 @@ struct ClassifierText {
     /// Folds one raw (unescaped UTF-8) byte into the current part.
     mutating func fold(_ byte: UInt8) {
         fed += 1
-        guard fed <= ClassifierText.maxPartBytes else { return }
+        guard fed <= ClassifierText.maxPartBytes, !ignoring else { return }
         if inURL {
             // A URL ends at whitespace, a quote or a bracket.
             switch byte {
@@ -131,7 +139,7 @@ struct ClassifierText {
         if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
             if pendingSpace && bytes.last != 0x20 { bytes.append(0x20) }
             pendingSpace = false
-            if bytes.last == 0x20 { wordStarts.append(Int32(truncatingIfNeeded: bytes.count)) }
+            if bytes.last == 0x20 { wordStarts.append(Int32(bytes.count)) }
             bytes.append(b)
             return
         }
