@@ -65,6 +65,10 @@ final class TransportClassifierTests: XCTestCase {
             ("httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate in certificate chain (_ssl.c:1006)",
              "tls/certificate_invalid"),
             ("httpx.RemoteProtocolError: Server disconnected without sending a response.", "network/connection_reset"),
+            ("httpx.ConnectError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)", "tls/handshake_failed"),
+            ("httpx.ConnectError: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:1006)",
+             "tls/handshake_failed"),
+            ("httpx.ConnectError: All connection attempts failed", "network/connect_refused"),
             // aiohttp
             ("aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host api.assemblyai.com:443 ssl:default [Connection refused]",
              "network/connect_refused"),
