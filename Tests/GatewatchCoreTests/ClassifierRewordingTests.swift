@@ -118,6 +118,8 @@ final class ClassifierRewordingTests: XCTestCase {
             ClassifierCase(400, openAIBody(message: "'messages' must contain at least one message"), "bad_request/missing_messages"),
             ClassifierCase(400, openAIBody(message: "Invalid value for 'temperature': must be between 0 and 2."),
                            "bad_request/invalid_parameter"),
+            ClassifierCase(400, openAIBody(message: "Unrecognized request argument supplied: foo"), "bad_request/invalid_parameter"),
+            ClassifierCase(400, .json("{\"error\": \"Extra fields not permitted: top_k\"}"), "bad_request/invalid_parameter"),
             ClassifierCase(400, openAIBody(message: "Invalid 'response_format': json_schema is required"),
                            "bad_request/invalid_response_format"),
             ClassifierCase(422, .json("{\"detail\": [{\"msg\": \"field required\", \"loc\": [\"body\", \"model\"]}]}"),

@@ -107,6 +107,8 @@ final class ClassifierTableTests: XCTestCase {
             ClassifierCase(403, .json("{\"error\": \"Too many requests\"}"), "rate_limited/too_many_requests"),
             ClassifierCase(403, .json("{\"error\": \"Too Many Requests - slow down\"}"), "rate_limited/too_many_requests"),
             ClassifierCase(403, .text(""), "rate_limited/too_many_requests"),
+            ClassifierCase(403, .json("{\"error\": \"Too many requests for this API key, slow down\"}"), "rate_limited/too_many_requests"),
+            ClassifierCase(403, .json("{\"error\": \"Rate limit exceeded\"}"), "rate_limited/too_many_requests"),
             ClassifierCase(403, .json("{\"error\": \"Authentication error, API token missing/invalid\"}"), "auth/forbidden"),
             ClassifierCase(403, .json("{\"error\": \"This API key is not authorized for the EU region\"}"), "auth/forbidden"),
             ClassifierCase(403, .json("{\"error\": \"Permission denied\"}"), "auth/forbidden"),

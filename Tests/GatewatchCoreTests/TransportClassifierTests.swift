@@ -65,6 +65,10 @@ final class TransportClassifierTests: XCTestCase {
             ("httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate in certificate chain (_ssl.c:1006)",
              "tls/certificate_invalid"),
             ("httpx.RemoteProtocolError: Server disconnected without sending a response.", "network/connection_reset"),
+            ("httpx.ConnectError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)", "tls/handshake_failed"),
+            ("httpx.ConnectError: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:1006)",
+             "tls/handshake_failed"),
+            ("httpx.ConnectError: All connection attempts failed", "network/connect_refused"),
             // aiohttp
             ("aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host api.assemblyai.com:443 ssl:default [Connection refused]",
              "network/connect_refused"),
@@ -186,6 +190,7 @@ final class TransportClassifierTests: XCTestCase {
             (28, "Resolving timed out after 5000 milliseconds", "timeout/connect_timeout"),
             (28, "Failed to connect to api.assemblyai.com port 443 after 10002 ms: Timeout was reached", "timeout/connect_timeout"),
             (28, "SSL connection timeout", "timeout/connect_timeout"),
+            (28, "Connection time-out", "timeout/connect_timeout"),
             (28, "", "timeout/response_timeout"),
             (35, "OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to api.assemblyai.com:443", "tls/handshake_failed"),
             (35, "error:0A000086:SSL routines::certificate verify failed", "tls/certificate_invalid"),

@@ -38,7 +38,7 @@ struct ClassifierBody {
         }
         text = ClassifierText()
         text.beginPart()
-        for b in bytes { text.fold(b) }
+        text.fold(contentsOf: bytes)
         text.endPart()
     }
 }
@@ -219,6 +219,18 @@ struct ClassifierJSONReader {
         if fold { text.beginPart() }
         defer { if fold { text.endPart() } }
         while i < bytes.count {
+            // A run of plain bytes folds at once.
+            if fold {
+                var j = i
+                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") && bytes[j] != UInt8(ascii: "\\") && bytes[j] >= 0x20 {
+                    j += 1
+                }
+                if j > i {
+                    text.fold(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    i = j
+                    continue
+                }
+            }
             let b = bytes[i]
             i += 1
             switch b {

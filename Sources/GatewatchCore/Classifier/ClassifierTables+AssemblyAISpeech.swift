@@ -3,7 +3,10 @@ extension ClassifierTables {
     /// making a request", "Errors on export, sub-resource, and upload endpoints", and seed 003's
     /// status table (403 is "Too many requests" on this API).
     static let speech = ClassifierTable(billing + [
-        // 403: rate limiting, unless the body is an auth message.
+        // 403: rate limiting ("Too many requests", seed 003), unless the body is an auth message.
+        // A rate-limit message wins even when it names the key ("too many requests for this API key").
+        ClassifierRule(403, pattern: "too many requests | too many + requests | rate limit | ratelimit | throttl",
+                       .rateLimited, "too_many_requests"),
         ClassifierRule(403, pattern: authMessage, .auth, "forbidden"),
         ClassifierRule(403, pattern: "", .rateLimited, "too_many_requests"),
 

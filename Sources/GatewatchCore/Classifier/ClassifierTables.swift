@@ -48,7 +48,8 @@ enum ClassifierTables {
                        .badRequest, "missing_parameter"),
         ClassifierRule(400, 422, pattern: "greater than | less than | must be between | out of range | outside + range"
                            + " | invalid value | invalid + value | not a valid | is invalid | invalid parameter"
-                           + " | unknown parameter | unrecognized + parameter | unsupported parameter | not allowed",
+                           + " | unknown parameter | unsupported parameter | unrecognized | unrecognised | unknown field"
+                           + " | unknown argument | unexpected + argument | not allowed | not permitted",
                        .badRequest, "invalid_parameter"),
     ]
 

@@ -82,14 +82,16 @@ public enum TransportErrorClassifier {
     private static let timedOut = ClassifierPattern("timed out | timeout")
     private static let unreachable = ClassifierPattern("unreachable | no route")
     private static let curlConnectPhase = ClassifierPattern(
-        "resolving timed out | connection timed out | failed to connect | ssl connection timeout | connect timeout")
+        "resolving timed out | resolv + timed out | connection timed out | connection timeout | connection time out"
+            + " | failed to connect | ssl connection timeout | connect timeout")
     private static let expired = ClassifierPattern("expired")
     private static let certificateProblem = ClassifierPattern("certificate verify | certificate problem | unknown ca")
 
     // MARK: Client log strings
 
     /// Client error strings, most specific first: certificates, then timeouts (a DNS or TLS
-    /// step that ran out of time is a timeout), DNS, refused, TLS handshakes, resets, the rest.
+    /// step that ran out of time is a timeout), DNS, refused, TLS handshakes, other connect
+    /// errors, resets, the rest.
     static let messages = ClassifierMessageTable([
         // TLS certificates: curl "SSL certificate problem: certificate has expired", Python
         // "certificate verify failed: certificate has expired", Node CERT_HAS_EXPIRED, Go
@@ -142,17 +144,18 @@ public enum TransportErrorClassifier {
         ("no route to host | network is unreachable | host is unreachable | ehostunreach | enetunreach"
             + " | noroutetohostexception | network unreachable",
          .network, "other"),
-        ("couldn t connect | could not connect | cannot connect | failed to connect | unable to connect"
-            + " | clientconnectorerror | connectexception | connecterror | newconnectionerror"
-            + " | failed to establish a new connection",
-         .network, "connect_refused"),
-
-        // TLS handshakes: "tls: handshake failure", SSLHandshakeException, "wrong version number",
-        // OpenSSL's "EOF occurred in violation of protocol" during the handshake.
+        // TLS handshakes, before the generic connect errors that wrap them (httpx.ConnectError:
+        // [SSL: WRONG_VERSION_NUMBER]): "tls: handshake failure", SSLHandshakeException, OpenSSL's
+        // "EOF occurred in violation of protocol".
         ("handshake | sslhandshake | sslerror | ssl error | ssl routines | wrong version number | ssl unexpected eof"
             + " | eof occurred in violation | sslexception | ssl protocol | ssl connect error | err ssl"
             + " | eproto | tls alert | ssl alert | does not look like a tls",
          .tls, "handshake_failed"),
+
+        ("couldn t connect | could not connect | cannot connect | failed to connect | unable to connect"
+            + " | clientconnectorerror | connectexception | connecterror | newconnectionerror"
+            + " | failed to establish a new connection",
+         .network, "connect_refused"),
 
         // Resets: "connection reset by peer", ECONNRESET, "socket hang up", aiohttp
         // ServerDisconnectedError, "Remote end closed connection", Go "EOF", Java "Connection reset".
