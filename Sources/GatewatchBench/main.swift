@@ -3,6 +3,7 @@
 
 let benchmarks: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("render", "Metrics exposition: render 10k and 100k series in text 0.0.4 and OpenMetrics", RenderBenchmark.run),
+    ("ingest", "Log ingestion: generate FILE [N] a JSON-lines log; replay FILE through decoder + accounting", IngestBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
