@@ -15,6 +15,9 @@ enum IngestBenchmark {
             guard args.count >= 2 else { return usage() }
             let lines = args.count >= 3 ? Int(args[2]) ?? 1_000_000 : 1_000_000
             generate(path: args[1], lines: lines)
+        case "validate":
+            guard args.count >= 2 else { return usage() }
+            validate(path: args[1])
         case "replay":
             guard args.count >= 2 else { return usage() }
             var repeats = 3
@@ -93,6 +96,24 @@ enum IngestBenchmark {
             if r.finishReason == "length" { truncated += 1 }
             if let rl = r.rateLimit { remaining[rl.model ?? r.model] = rl.remaining }
         }
+    }
+
+    /// The scanner alone: validates every line, builds nothing. The floor under `replay`.
+    static func validate(path: String) {
+        guard let data = FileManager.default.contents(atPath: path) else { return print("cannot read \(path)") }
+        let bytes = [UInt8](data)
+        let cpu0 = cpuSeconds()
+        var valid = 0, lines = 0
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for k in 0..<all.count where all[k] == 0x0A {
+                if LogLineDecoder.isJSON(UnsafeBufferPointer(rebasing: all[start..<k])) { valid += 1 }
+                lines += 1
+                start = k + 1
+            }
+        }
+        let cpu = cpuSeconds() - cpu0
+        print(String(format: "scanner only: %d lines (%d valid), %.3f s CPU, %.0f lines per CPU-second", lines, valid, cpu, Double(lines) / cpu))
     }
 
     static func replay(path: String, repeats: Int, accounting doAccounting: Bool) {

@@ -47,6 +47,19 @@ struct JSONScanner {
         let start = i
         var escaped = false
         while i < end {
+            // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII
+            // byte (the bit tricks may flag a harmless byte too; the byte path sorts it out).
+            while i &+ 8 <= end {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let quote = w ^ (ones &* 0x22)
+                let backslash = w ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((w &- ones &* 0x20) & ~w) | w
+                if special & (ones &* 0x80) != 0 { break }
+                i &+= 8
+            }
+            guard i < end else { break }
             let b = p[i]
             if b == 0x22 {
                 let stop = i

@@ -24,6 +24,8 @@ public final class LogLineDecoder {
     private let keySpans: UnsafeMutableBufferPointer<KeySpan>
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
+    /// Where the next key search starts (raw storage: no exclusivity checks per key).
+    private let nextKey: UnsafeMutablePointer<Int>
 
     private struct KeySpan {
         var start: Int
@@ -51,11 +53,14 @@ public final class LogLineDecoder {
         keySpans = .allocate(capacity: spans.count)
         _ = keySpans.initialize(from: spans)
         keyStrings = pairs
+        nextKey = .allocate(capacity: 1)
+        nextKey.initialize(to: 0)
     }
 
     deinit {
         keyBytes.deallocate()
         keySpans.deallocate()
+        nextKey.deallocate()
     }
 
     /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
@@ -81,6 +86,15 @@ public final class LogLineDecoder {
         }
     }
 
+    /// Whether `bytes` hold exactly one JSON value (surrounding whitespace allowed).
+    public static func isJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return false }
+        var s = JSONScanner(base, count: bytes.count)
+        guard (try? s.skipValue()) != nil else { return false }
+        s.skipWhitespace()
+        return s.i == s.end
+    }
+
     /// Convenience for tests and tools.
     public func decode(_ line: String, now: Double) -> Result<RequestRecord, LogRejection> {
         var copy = line
@@ -95,11 +109,17 @@ public final class LogLineDecoder {
         }
         let kb = keyBytes.baseAddress.unsafelyUnwrapped
         let q = s.p + key.start
-        for j in 0..<keySpans.count {
+        // Lines of one log list their keys in the same order: try the one after the last match first.
+        let count = keySpans.count
+        var j = nextKey.pointee
+        for _ in 0..<count {
+            if j >= count { j = 0 }
             let span = keySpans[j]
-            if span.count == n && memcmp(kb + span.start, q, n) == 0 {
+            if span.count == n && bytesEqual(kb + span.start, q, n) {
+                nextKey.pointee = j + 1
                 return span.field
             }
+            j += 1
         }
         return nil
     }
@@ -423,7 +443,11 @@ struct RateLimitBuilder {
     @inline(__always)
     static func kind(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Kind? {
         let n = b - a
-        guard n >= 17, n <= 21, p[a] | 0x20 == 0x78, equalsLowercase(p + a, "x-ratelimit-") else { return nil }
+        guard n >= 17, n <= 21 else { return nil }
+        // "x-ratelimit-" with letters lowercased by OR 0x20 ('-' is unchanged by it).
+        let w0 = UnsafeRawPointer(p + a).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+        let w1 = UnsafeRawPointer(p + a + 8).loadUnaligned(as: UInt32.self) | 0x2020_2020
+        guard w0 == 0x696C_6574_6172_2D78, w1 == 0x2D74_696D, p[a + 1] == 0x2D, p[a + 11] == 0x2D else { return nil }
         let q = p + a + 12
         switch n - 12 {
         case 5:
@@ -503,6 +527,10 @@ final class StringCache {
     /// The string of these bytes.
     @inline(__always)
     func string(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
+        if b - a <= 15 {
+            // Small strings live inline in String: no allocation to save.
+            return String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)
+        }
         let slot = lookup(p, a, b)
         return slot < 0 ? String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) : entries[slot].string
     }
@@ -521,13 +549,18 @@ final class StringCache {
         if n > StringCache.maxLength {
             return -1
         }
-        var h: UInt32 = 2_166_136_261 ^ UInt32(truncatingIfNeeded: n)
-        for k in 0..<n {
-            h = (h ^ UInt32(q[k])) &* 16_777_619
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8 {
+            h ^= UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= UnsafeRawPointer(q + n - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
         }
-        let slot = Int(h % UInt32(StringCache.slots))
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        let slot = Int(truncatingIfNeeded: (h >> 32) % UInt64(StringCache.slots))
         let stored = bytes + slot * StringCache.maxLength
-        if lengths[slot] == n && memcmp(stored, q, n) == 0 {
+        if lengths[slot] == n && bytesEqual(stored, q, n) {
             return slot
         }
         stored.update(from: q, count: n)
@@ -545,6 +578,23 @@ final class StringCache {
         }
         return Entry(string: string, isHostOrURL: host, endpoint: host ? ProviderInference.endpoint(string) : nil)
     }
+}
+
+/// Whether `n` bytes at `x` and `y` are equal; word at a time, inlined (short keys and values).
+@inline(__always)
+func bytesEqual(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k &+ 8 <= n {
+        if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
+            return false
+        }
+        k &+= 8
+    }
+    while k < n {
+        if x[k] != y[k] { return false }
+        k &+= 1
+    }
+    return true
 }
 
 extension String {
