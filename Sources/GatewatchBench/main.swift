@@ -3,6 +3,7 @@
 
 let benchmarks: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("render", "Metrics exposition: render 10k and 100k series in text 0.0.4 and OpenMetrics", RenderBenchmark.run),
+    ("probe-target", "HTTPS target for scripts/bench-probe.sh", ProbeBenchmark.target), ("probe-engine", "gatewatch's probe engine for scripts/bench-probe.sh", ProbeBenchmark.engine),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
