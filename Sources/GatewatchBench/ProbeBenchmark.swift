@@ -12,7 +12,8 @@ import Glibc
 ///
 /// - `probe-target CERT KEY PORTFILE`: an HTTPS server on 127.0.0.1 (libmicrohttpd) answering
 ///   `ok`, until SIGTERM. Both probers probe it.
-/// - `probe-engine URL CA PROBES INTERVAL SECONDS`: gatewatch's probe engine (`ProbeService`)
+/// - `probe-engine URL CA PROBES INTERVAL SECONDS [keepalive]`: gatewatch's probe engine
+///   (`ProbeService`, with `reuseConnections` when `keepalive` is given)
 ///   running PROBES `http` probes of URL every INTERVAL seconds for SECONDS, recording each request
 ///   into a headroom tracker and rendering its registry every 15 s as a scrape would. Prints the
 ///   runs completed and its own CPU seconds (utime+stime from /proc/self/stat) over the run.
@@ -38,9 +39,9 @@ enum ProbeBenchmark {
     }
 
     static func engine(_ arguments: [String]) {
-        guard arguments.count == 5, let probes = Int(arguments[2]), let interval = Double(arguments[3]),
+        guard arguments.count == 5 || arguments.count == 6, let probes = Int(arguments[2]), let interval = Double(arguments[3]),
               let seconds = Double(arguments[4]) else {
-            fail("usage: GatewatchBench probe-engine URL CA PROBES INTERVAL SECONDS")
+            fail("usage: GatewatchBench probe-engine URL CA PROBES INTERVAL SECONDS [keepalive]")
         }
         let registry = MetricsRegistry()
         let headroom = HeadroomTracker(time: SystemTimeSource())
@@ -52,7 +53,7 @@ enum ProbeBenchmark {
             },
             mayProbeSpend: { p, r, m, n in headroom.mayProbeSpend(provider: p, region: r, model: m, minRemaining: n) },
             onEvent: { e in if e.level >= .warning { print("event: \(e.level.rawValue) \(e.message) \(e.metadata)") } },
-            classifyTransport: nil, firstRunSpread: interval)
+            classifyTransport: nil, firstRunSpread: interval, reuseConnections: arguments.count == 6)
         let target = TargetConfig(name: "bench", provider: "bench", region: "local", baseURL: arguments[0], caFile: arguments[1])
         let config = GatewatchConfig(targets: [target], probes: (0..<probes).map {
             ProbeConfig(name: "bench-\($0)", target: "bench", kind: .http, interval: interval, timeout: min(interval, 5))

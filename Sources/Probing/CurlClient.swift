@@ -25,6 +25,9 @@ struct CurlRequest: Sendable, Equatable {
     var insecureSkipVerify = false
     /// Response body bytes kept; the rest is read and dropped.
     var maxBodyBytes = 64 * 1024
+    /// A new connection (DNS lookup, TCP connect, full TLS handshake) for this transfer. When
+    /// false, a kept-alive connection of the loop is reused if one is open.
+    var freshConnection = true
 }
 
 /// Cumulative times from the start of a transfer, in seconds (`CURLINFO_*_TIME_T`). A phase that
@@ -53,6 +56,8 @@ struct CurlResponse: Sendable {
     var timings = CurlTimings()
     /// `notAfter` (Unix seconds) of every certificate in the served chain, when one was seen.
     var certificateExpiries: [Double] = []
+    /// The transfer ran on a connection that was already open (no connect, no handshake).
+    var reusedConnection = false
 }
 
 /// The process-wide libcurl set-up: `curl_global_init` once, before any thread uses curl, and
@@ -381,11 +386,13 @@ private final class Transfer {
         check(gw_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(r.timeout)))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(r.connectTimeout, r.timeout))))
-        // Every run measures a whole connection, as blackbox_exporter does: its own DNS lookup,
-        // TCP connect and full TLS handshake. A reused connection or resumed session would read
-        // 0 for those phases and hide the failures they exist to catch.
-        check(gw_curl_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1))
-        check(gw_curl_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1))
+        // By default every run measures a whole connection, as blackbox_exporter does: its own
+        // DNS lookup, TCP connect and full TLS handshake. A reused connection or resumed session
+        // would read 0 for those phases and hide the failures they exist to catch.
+        if r.freshConnection {
+            check(gw_curl_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1))
+            check(gw_curl_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1))
+        }
         check(gw_curl_easy_setopt_long(easy, CURLOPT_SSL_SESSIONID_CACHE, 0))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_CERTINFO, 1))
@@ -454,6 +461,10 @@ private final class Transfer {
                 let text = String(cString: reason)
                 if !response.errorMessage.contains(text) { response.errorMessage += " (\(text))" }
             }
+        }
+        var connects = 0
+        if code == CURLE_OK, gw_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK {
+            response.reusedConnection = connects == 0
         }
         var status = 0
         if gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK {

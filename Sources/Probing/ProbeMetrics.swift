@@ -82,7 +82,7 @@ final class ProbeMetrics: Sendable {
         series.latency.observe(result.duration)
         if let expiry = result.certificateExpiry {
             certExpiry.labels(result.probe).set(expiry)
-        } else {
+        } else if !result.reusedConnection {
             certExpiry.remove([result.probe])  // no certificate this run: no stale expiry
         }
     }

@@ -7,6 +7,9 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
     let target: TargetConfig
     /// nil when the kind sends none, the target names no key source, or the key could not be read.
     let apiKey: String?
+    /// Request kinds keep their connection alive between runs (`ProbeService(reuseConnections:)`);
+    /// `tls` probes always connect afresh.
+    var reuseConnections = false
 
     var name: String { config.name }
     var kind: ProbeKind { config.kind }
@@ -50,6 +53,7 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
         r.connectTimeout = config.timeout
         r.caFile = target.caFile
         r.insecureSkipVerify = target.insecureSkipVerify
+        r.freshConnection = kind == .tls || !reuseConnections
         return r
     }
 

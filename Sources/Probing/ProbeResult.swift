@@ -38,6 +38,8 @@ public struct ProbeResult: Sendable {
     public var classification: Classification?
     /// The record handed to the recorder; nil for `tls` and skipped runs.
     public var record: RequestRecord?
+    /// The run reused a kept-alive connection (only with `reuseConnections`): no certificate seen.
+    public var reusedConnection = false
 
     public var success: Bool { outcome == .success }
 
@@ -77,6 +79,7 @@ enum ProbeExecution {
             transportFailure: transport, headers: response.headers,
             body: String(decoding: response.body, as: UTF8.self),
             certificateExpiry: response.certificateExpiries.min())
+        result.reusedConnection = response.reusedConnection
         if result.duration <= 0 { result.duration = max(0, Date().timeIntervalSince1970 - startTime) }
 
         let rec = makeRecord(plan, result: result, statusCode: status)

@@ -21,6 +21,7 @@ public final class ProbeService: Sendable {
     private let engine: ProbeEngine
     private let board: ProbeBoard
     private let onEvent: @Sendable (ProbeLogEvent) -> Void
+    private let reuseConnections: Bool
 
     public convenience init(registry: MetricsRegistry,
                             record: @escaping @Sendable (RequestRecord) -> Classification?,
@@ -30,15 +31,22 @@ public final class ProbeService: Sendable {
                   classifyTransport: nil)
     }
 
-    /// - Parameter firstRunSpread: probes added together start within this many seconds (each at
-    ///   its stable offset); runs then follow every interval.
+    /// - Parameters:
+    ///   - firstRunSpread: probes added together start within this many seconds (each at its
+    ///     stable offset); runs then follow every interval.
+    ///   - reuseConnections: false (default): every run opens a new connection and does a full TLS
+    ///     handshake, as blackbox_exporter does, so every phase is measured each run. true: `http`,
+    ///     `chat` and `transcript_list` probes keep their connection alive between runs, as an
+    ///     application's client would (about 1/50 of the CPU per run; resolve/connect/tls read 0
+    ///     and no certificate is seen on a reused connection); `tls` probes still connect afresh.
     public init(registry: MetricsRegistry,
                 record: @escaping @Sendable (RequestRecord) -> Classification?,
                 mayProbeSpend: @escaping @Sendable (_ provider: String, _ region: String, _ model: String, _ minRemaining: Int) -> Bool,
                 onEvent: @escaping @Sendable (ProbeLogEvent) -> Void,
                 classifyTransport: (@Sendable (RequestRecord) -> Classification?)?,
-                firstRunSpread: Double = 5) {
+                firstRunSpread: Double = 5, reuseConnections: Bool = false) {
         let board = ProbeBoard()
+        self.reuseConnections = reuseConnections
         self.board = board
         self.onEvent = onEvent
         self.client = CurlClient()
@@ -54,7 +62,12 @@ public final class ProbeService: Sendable {
     /// resetting the counters of probes that stay. Keys are (re-)read here from `environment` and
     /// `api_key_file`. Returns once the new set is in place.
     public func apply(_ config: GatewatchConfig, environment: [String: String]) {
-        let plans = ProbeRunner.plans(config, environment: environment, onEvent: onEvent)
+        let reuse = reuseConnections
+        let plans = ProbeRunner.plans(config, environment: environment, onEvent: onEvent).map { plan in
+            var p = plan
+            p.reuseConnections = reuse
+            return p
+        }
         board.setProbes(plans)
         guard let client else { return }
         let done = DispatchSemaphore(value: 0)

@@ -144,6 +144,24 @@ final class ProbeServiceTests: XCTestCase {
         XCTAssertEqual(runs(exposition(registry2), "chat", "success"), 0)
     }
 
+    func testConnectionsAreFreshPerRunUnlessReuseIsAsked() throws {
+        for reuse in [false, true] {
+            let server = try TestServer()
+            let registry = MetricsRegistry()
+            let service = ProbeService(registry: registry, record: RecordSink().record, mayProbeSpend: { _, _, _, _ in true },
+                                       onEvent: { _ in }, classifyTransport: nil, firstRunSpread: 0, reuseConnections: reuse)
+            service.apply(.one(ProbeConfig(name: "h", target: "t", kind: .http, interval: 0.2), target(server)), environment: [:])
+            XCTAssertTrue(waitUntil { server.log.count >= 4 })
+            service.stop()
+            let peers = Set(server.log.all.compactMap(\.remoteAddress))
+            if reuse {
+                XCTAssertEqual(peers.count, 1, "one kept-alive connection: \(peers)")
+            } else {
+                XCTAssertEqual(peers.count, server.log.count, "a new connection (new source port) per run: \(peers)")
+            }
+        }
+    }
+
     func testARunStillInFlightAtTheNextDueTimeIsSkippedAndCounted() throws {
         let silent = try SilentSocket()
         let registry = MetricsRegistry()
