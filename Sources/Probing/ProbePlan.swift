@@ -10,6 +10,15 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
     /// Request kinds keep their connection alive between runs (`ProbeService(reuseConnections:)`);
     /// `tls` probes always connect afresh.
     var reuseConnections = false
+    /// The target's host, parsed once (every record carries it).
+    let host: String?
+
+    init(config: ProbeConfig, target: TargetConfig, apiKey: String?) {
+        self.config = config
+        self.target = target
+        self.apiKey = apiKey
+        self.host = target.host
+    }
 
     var name: String { config.name }
     var kind: ProbeKind { config.kind }

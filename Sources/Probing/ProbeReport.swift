@@ -51,7 +51,7 @@ public enum ProbeReport {
         results.contains { $0.outcome == .failure } ? 2 : 0
     }
 
-    static func seconds(_ s: Double) -> String { String(format: "%.3fs", s) }
+    static func seconds(_ s: Double) -> String { String(format: "%.4fs", s) }
 
     static func rfc3339(_ t: Double) -> String {
         let f = DateFormatter()

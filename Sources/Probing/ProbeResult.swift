@@ -108,7 +108,7 @@ enum ProbeExecution {
             let first = result.body.first { !$0.isWhitespace }
             errorBody = (first == "{" || first == "[") ? .json(result.body) : .text(result.body)
         }
-        return RequestRecord(provider: plan.target.provider, region: plan.target.region, host: plan.target.host,
+        return RequestRecord(provider: plan.target.provider, region: plan.target.region, host: plan.host,
                              model: plan.model, source: .probe, origin: plan.name, statusCode: statusCode,
                              transportFailure: result.transportFailure, startTime: result.startTime,
                              latency: result.duration, requestID: requestID(body: result.body, headers: result.headers),
