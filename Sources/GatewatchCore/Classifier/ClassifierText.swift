@@ -80,8 +80,17 @@ struct ClassifierText {
                 i += 1
                 continue
             }
-            var j = i + 1
-            while j < n && ClassifierText.isWordByte(raw[j]) { j += 1 }
+            var j = i
+            var upper = false
+            while j < n {
+                let c = raw[j]
+                if c >= 0x41 && c <= 0x5A {
+                    upper = true
+                } else if !((c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)) {
+                    break
+                }
+                j += 1
+            }
             let count = min(j - i, ClassifierText.maxPartBytes - fed)
             fed += j - i
             if count > 0 {
@@ -90,8 +99,10 @@ struct ClassifierText {
                 if bytes.last == 0x20 { wordStarts.append(Int32(bytes.count)) }
                 let at = bytes.count
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<(i + count)]))
-                bytes.withUnsafeMutableBufferPointer { out in
-                    for k in at..<out.count where out[k] >= 0x41 && out[k] <= 0x5A { out[k] |= 0x20 }
+                if upper {
+                    bytes.withUnsafeMutableBufferPointer { out in
+                        for k in at..<out.count where out[k] >= 0x41 && out[k] <= 0x5A { out[k] |= 0x20 }
+                    }
                 }
             }
             i = j
