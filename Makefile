@@ -5,7 +5,7 @@ ARGS ?=
 PYTHON := $(CURDIR)/.build-venv/bin/python3
 export GATEWATCH_TEST_PYTHON := $(PYTHON)
 
-.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape clean check-config
+.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-sim clean check-config
 
 run: deps release
 	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
@@ -38,6 +38,10 @@ bench-render: deps-bench
 
 bench-scrape: deps-bench
 	scripts/bench-scrape.sh
+
+bench-sim: deps-bench
+	$(SWIFT) build -c release --product gatewatch
+	scripts/bench-sim.sh
 
 clean:
 	rm -rf .build .build-venv

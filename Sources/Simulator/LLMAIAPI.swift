@@ -13,7 +13,7 @@ extension SimulatorCore {
               headers: headers)
     }
 
-    func llmaiChat(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func llmaiChat(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let json = JSONText.parse(request.body) as? [String: Any]
         let modelName = json?["model"] as? String ?? ""
@@ -25,7 +25,7 @@ extension SimulatorCore {
             return limiter.check(service: Self.llmaiService, region: region, model: modelName,
                                  limit: limit, consume: false).headers
         }
-        if let faulted = applyFaults(plan, endpoint: .llmai, requestID: requestID, extraHeaders: peek()) {
+        if let faulted = applyFaults(plan, budget: budget, endpoint: .llmai, requestID: requestID, extraHeaders: peek()) {
             return faulted
         }
         guard let key = bearerKey(request) else {
@@ -75,10 +75,10 @@ extension SimulatorCore {
         return nil
     }
 
-    func llmaiModels(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func llmaiModels(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let plan = plan(region: region, endpoint: .llmai, model: "")
-        if let faulted = applyFaults(plan, endpoint: .llmai, requestID: requestID) { return faulted }
+        if let faulted = applyFaults(plan, budget: budget, endpoint: .llmai, requestID: requestID) { return faulted }
         guard bearerKey(request) != nil else {
             return llmaiError(401, SeedBodies.llmaiAuth, "authentication_error", requestID)
         }

@@ -5,7 +5,7 @@ import HTTPServer
 extension SimulatorCore {
     static let gatewayService = "llm-gateway"
 
-    func gatewayChat(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func gatewayChat(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let json = JSONText.parse(request.body) as? [String: Any]
         let modelName = json?["model"] as? String ?? ""
@@ -18,7 +18,7 @@ extension SimulatorCore {
             return limiter.check(service: Self.gatewayService, region: region, model: modelName,
                                  limit: limit, consume: false).headers
         }
-        if let faulted = applyFaults(plan, endpoint: .chat, requestID: requestID, extraHeaders: peek()) {
+        if let faulted = applyFaults(plan, budget: budget, endpoint: .chat, requestID: requestID, extraHeaders: peek()) {
             return faulted
         }
         guard rawKey(request) != nil else {

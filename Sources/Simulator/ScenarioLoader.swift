@@ -41,7 +41,8 @@ public enum ScenarioLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw SimulatorError("\(file): not valid YAML: \(error)")
+            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw SimulatorError("\(file): not valid YAML: \(first)")
         }
         guard let root, let top = root.mapping else {
             throw SimulatorError("\(file): expected a mapping with `faults:` at the top")

@@ -26,7 +26,10 @@ public final class Simulator: Sendable {
         }
         guard options.rate > 0, options.rate <= 10_000 else { throw SimulatorError("--rate must be above 0 and at most 10000") }
         guard options.clientTimeout > 0 else { throw SimulatorError("the client timeout must be positive") }
-        guard options.threads >= 1, options.threads <= 256 else { throw SimulatorError("--threads must be 1...256") }
+        guard options.maxConnections >= 2, options.maxConnections <= 10_000 else {
+            throw SimulatorError("--max-connections must be 2...10000")
+        }
+        guard options.maxWaiting >= 0 else { throw SimulatorError("--max-waiting must not be negative") }
         self.options = options
         self.scenario = try options.scenarioPath.map { try ScenarioLoader.load(path: $0) }
         let core = SimulatorCore(options: options, time: timeSource, scenario: scenario)
@@ -35,10 +38,13 @@ public final class Simulator: Sendable {
         let listeners: [(String?, ListenerRole)] = [(options.listen, .hostRouted), (options.listenUS, .region(.us)),
                                                     (options.listenEU, .region(.eu))]
         for case let (address?, role) in listeners {
-            let config = HTTPServerConfiguration(listenAddresses: [address], threads: options.threads,
-                                                 connectionLimit: max(1024, options.threads),
+            var config = HTTPServerConfiguration(listenAddresses: [address], threads: 1,
+                                                 connectionLimit: options.maxConnections,
                                                  connectionTimeout: 600, shutdownGracePeriod: 1)
-            servers.append((role, HTTPServer(configuration: config) { core.handle($0, role: role) }))
+            // A waiting handler (latency, hang) must stall only its own connection.
+            config.threadPerConnection = true
+            let budget = HoldBudget(limit: options.maxWaiting)
+            servers.append((role, HTTPServer(configuration: config) { core.handle($0, role: role, budget: budget) }))
         }
         guard !servers.isEmpty else { throw SimulatorError("no listener: give --listen, --listen-us or --listen-eu") }
         self.servers = servers
@@ -66,7 +72,7 @@ public final class Simulator: Sendable {
                 let targets = LogClient.Targets(us: usAddress ?? hostRoutedAddress, eu: euAddress,
                                                 hostRouted: hostRoutedAddress)
                 let client = try LogClient(path: path, rate: options.rate, timeout: options.clientTimeout,
-                                           key: options.acceptedKeys.sorted().first ?? SimulatorOptions.demoKey,
+                                           key: options.apiKeys.first { !$0.isEmpty } ?? SimulatorOptions.demoKey,
                                            targets: targets, time: core.time)
                 client.start()
                 self.client.withLock { $0 = client }

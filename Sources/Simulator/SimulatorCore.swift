@@ -14,6 +14,28 @@ enum ListenerRole: Sendable {
     case region(SimRegion)
 }
 
+/// How many requests of one listener may wait (latency, hang) at once: each holds a connection
+/// and its thread.
+final class HoldBudget: Sendable {
+    private let limit: Int
+    private let holding = Atomic<Int>(0)
+    /// Requests that were due to wait but found the budget spent.
+    let refused = Atomic<Int>(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Runs `body` when a thread can be spared; otherwise skips it and counts.
+    func hold(_ body: () -> Void) {
+        if holding.add(1, ordering: .sequentiallyConsistent).newValue > limit {
+            holding.subtract(1, ordering: .sequentiallyConsistent)
+            refused.add(1, ordering: .relaxed)
+            return
+        }
+        defer { holding.subtract(1, ordering: .sequentiallyConsistent) }
+        body()
+    }
+}
+
 /// The shared state and request dispatch of one simulator run. Handlers run on the HTTP
 /// servers' worker threads, concurrently: everything here is immutable or behind a lock.
 final class SimulatorCore: Sendable {
@@ -43,7 +65,7 @@ final class SimulatorCore: Sendable {
 
     // MARK: dispatch
 
-    func handle(_ request: HTTPRequest, role: ListenerRole) -> HTTPResponse {
+    func handle(_ request: HTTPRequest, role: ListenerRole, budget: HoldBudget) -> HTTPResponse {
         let region: SimRegion
         var path = request.path
         var llmai = false
@@ -63,26 +85,26 @@ final class SimulatorCore: Sendable {
         if llmai {
             switch path {
             case "/v1/chat/completions":
-                return method == "POST" ? llmaiChat(request, region: region) : notAllowed(method, "POST")
+                return method == "POST" ? llmaiChat(request, region: region, budget: budget) : notAllowed(method, "POST")
             case "/v1/models":
-                return isGet(method) ? llmaiModels(request, region: region) : notAllowed(method, "GET, HEAD")
+                return isGet(method) ? llmaiModels(request, region: region, budget: budget) : notAllowed(method, "GET, HEAD")
             default:
                 return .text(404, "404 page not found\n")
             }
         }
         switch path {
         case "/v1/chat/completions":
-            return method == "POST" ? gatewayChat(request, region: region) : notAllowed(method, "POST")
+            return method == "POST" ? gatewayChat(request, region: region, budget: budget) : notAllowed(method, "POST")
         case "/v2/transcript":
-            if method == "POST" { return submitTranscript(request, region: region) }
-            return isGet(method) ? listTranscripts(request, region: region) : notAllowed(method, "GET, HEAD, POST")
+            if method == "POST" { return submitTranscript(request, region: region, budget: budget) }
+            return isGet(method) ? listTranscripts(request, region: region, budget: budget) : notAllowed(method, "GET, HEAD, POST")
         case "/v2/upload":
-            return method == "POST" ? upload(request, region: region) : notAllowed(method, "POST")
+            return method == "POST" ? upload(request, region: region, budget: budget) : notAllowed(method, "POST")
         case "/":
             return isGet(method) ? .text(200, Self.index) : notAllowed(method, "GET, HEAD")
         default:
             if path.hasPrefix("/v2/transcript/") {
-                return isGet(method) ? getTranscript(request, path: path, region: region) : notAllowed(method, "GET, HEAD")
+                return isGet(method) ? getTranscript(request, path: path, region: region, budget: budget) : notAllowed(method, "GET, HEAD")
             }
             return .text(404, "404 page not found\n")
         }
@@ -119,15 +141,17 @@ final class SimulatorCore: Sendable {
 
     /// Applies a plan's delay, then its terminal fault: a response to send instead of the normal
     /// answer, or nil to go on. `errorBody` renders a seed error for the endpoint.
-    func applyFaults(_ plan: FaultPlan, endpoint: SimEndpoint, requestID: String,
+    /// A delay or hang holds its connection's thread; past the listener's `budget` a delay is
+    /// skipped and a hang becomes a drop, so the listener keeps answering.
+    func applyFaults(_ plan: FaultPlan, budget: HoldBudget, endpoint: SimEndpoint, requestID: String,
                      extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse? {
-        if plan.delay > 0 { wait(seconds: plan.delay) }
+        if plan.delay > 0 { budget.hold { wait(seconds: plan.delay) } }
         guard let terminal = plan.terminal else { return nil }
         switch terminal {
         case .drop:
             return .dropConnection
         case .hang(let seconds):
-            wait(seconds: seconds ?? options.hangSeconds)
+            budget.hold { wait(seconds: seconds ?? options.hangSeconds) }
             return .dropConnection
         case let .status(code, error, body):
             var response: HTTPResponse

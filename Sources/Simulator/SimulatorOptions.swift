@@ -18,7 +18,8 @@ public struct SimulatorOptions: Sendable {
     public var listenEU: String? = "127.0.0.1:9792"
     /// Accepted keys; empty means `[demoKey]`.
     public var apiKeys: [String] = []
-    /// Keys whose account is out of money: the speech API answers 400 (negative balance), LLMAI 402.
+    /// Keys whose account is out of money (accepted, then refused for money): the speech API
+    /// answers submits 400 (negative balance), LLMAI 402.
     public var depletedKeys: [String] = []
     /// A scenario YAML file (faults over time); nil: none.
     public var scenarioPath: String?
@@ -39,17 +40,22 @@ public struct SimulatorOptions: Sendable {
     public var transcriptProcessingSeconds: Double = 2
     /// Seconds a `hang` fault holds a request before dropping it, unless the scenario says.
     public var hangSeconds: Double = 300
-    /// Worker threads per listener (a latency or hang fault holds one while it waits).
-    public var threads: Int = 16
+    /// Open connections per listener; each has its own thread, so a waiting request (latency,
+    /// hang) stalls only its own connection.
+    public var maxConnections: Int = 512
+    /// Requests per listener that may wait (latency, hang) at once; past it a delay is skipped
+    /// and a hang becomes a drop, so waiting connections cannot use up `maxConnections`.
+    public var maxWaiting: Int = 256
     /// Transcripts kept per region; the oldest go first.
     public var maxTranscripts: Int = 10_000
 
     public init() {}
 
-    /// The keys the simulator accepts: the configured ones, or the demo key.
+    /// The keys the simulator accepts: the configured ones (or the demo key when none is), plus
+    /// the depleted ones.
     public var acceptedKeys: Set<String> {
         let keys = apiKeys.filter { !$0.isEmpty }
-        return keys.isEmpty ? [Self.demoKey] : Set(keys)
+        return (keys.isEmpty ? [Self.demoKey] : Set(keys)).union(depletedKeys.filter { !$0.isEmpty })
     }
 
     /// Keys from `GATEWATCH_SIM_API_KEYS` (comma separated, blanks ignored).

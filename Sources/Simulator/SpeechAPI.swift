@@ -25,19 +25,19 @@ extension SimulatorCore {
 
     /// Faults, then auth: a response to send, or nil to go on.
     private func speechPreamble(_ request: HTTPRequest, region: SimRegion, requestID: String,
-                                plan: FaultPlan) -> HTTPResponse? {
-        if let faulted = applyFaults(plan, endpoint: .transcript, requestID: requestID) { return faulted }
+                                plan: FaultPlan, budget: HoldBudget) -> HTTPResponse? {
+        if let faulted = applyFaults(plan, budget: budget, endpoint: .transcript, requestID: requestID) { return faulted }
         if rawKey(request) == nil { return speechError(401, SeedBodies.speechAuth, requestID) }
         return nil
     }
 
-    func submitTranscript(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func submitTranscript(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let parsed = JSONText.parse(request.body)
         let json = parsed as? [String: Any]
         let models = (json?["speech_models"] as? [Any])?.compactMap { $0 as? String } ?? []
         let plan = plan(region: region, endpoint: .transcript, model: models.first ?? "")
-        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan) { return early }
+        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan, budget: budget) { return early }
         if let key = rawKey(request), depletedKeys.contains(key) {
             return speechError(400, SeedBodies.negativeBalance, requestID)
         }
@@ -126,10 +126,10 @@ extension SimulatorCore {
         return JSONText.object(pairs)
     }
 
-    func getTranscript(_ request: HTTPRequest, path: String, region: SimRegion) -> HTTPResponse {
+    func getTranscript(_ request: HTTPRequest, path: String, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let plan = plan(region: region, endpoint: .transcript, model: "")
-        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan) { return early }
+        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan, budget: budget) { return early }
         let parts = path.dropFirst("/v2/transcript/".count).split(separator: "/", omittingEmptySubsequences: false)
         guard let first = parts.first, !first.isEmpty, parts.count <= 2,
               let transcript = transcripts[region]?.find(String(first)) else {
@@ -168,10 +168,10 @@ extension SimulatorCore {
         }
     }
 
-    func listTranscripts(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func listTranscripts(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let plan = plan(region: region, endpoint: .transcript, model: "")
-        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan) { return early }
+        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan, budget: budget) { return early }
         var limit = 10
         if let text = request.query["limit"] {
             guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 1 else {
@@ -202,10 +202,10 @@ extension SimulatorCore {
                                            ("request_id", JSONText.quote(requestID))]))
     }
 
-    func upload(_ request: HTTPRequest, region: SimRegion) -> HTTPResponse {
+    func upload(_ request: HTTPRequest, region: SimRegion, budget: HoldBudget) -> HTTPResponse {
         let requestID = newRequestID()
         let plan = plan(region: region, endpoint: .transcript, model: "")
-        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan) { return early }
+        if let early = speechPreamble(request, region: region, requestID: requestID, plan: plan, budget: budget) { return early }
         guard !request.body.isEmpty else { return .text(422, SeedBodies.emptyUpload) }
         let id = newRequestID()
         transcripts[region]?.addUpload(id)

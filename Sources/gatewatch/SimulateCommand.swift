@@ -64,8 +64,12 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("model-limit"), help: "A per-model limit, MODEL=N (repeatable).")
     var modelLimits: [String] = []
 
-    @Option(name: .customLong("threads"), help: "Worker threads per listener (latency and hang faults hold one each).")
-    var threads: Int = 16
+    @Option(name: .customLong("max-connections"), help: "Open connections per listener (one thread each).")
+    var maxConnections: Int = 512
+
+    @Option(name: .customLong("max-waiting"),
+            help: "Requests per listener that may wait in a latency or hang fault at once; beyond it a hang becomes a drop.")
+    var maxWaiting: Int = 256
 
     func validate() throws {
         if rate != nil && writeLog == nil { throw ValidationError("--rate needs --write-log") }
@@ -95,7 +99,8 @@ struct SimulateCommand: ParsableCommand {
         options.window = window
         options.defaultLimit = limit
         options.modelLimits = Dictionary(modelLimits.compactMap(Self.parseModelLimit), uniquingKeysWith: { $1 })
-        options.threads = threads
+        options.maxConnections = maxConnections
+        options.maxWaiting = maxWaiting
         return options
     }
 

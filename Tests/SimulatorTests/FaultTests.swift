@@ -111,6 +111,31 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sim.chat(on: .eu).status, 200)
     }
 
+    func testHangsBeyondTheThreadBudgetBecomeDropsAndTheListenerStillAnswers() throws {
+        // LiveSimulator lets 2 requests per listener wait at once.
+        let sim = try LiveSimulator(scenarioYAML: """
+            faults:
+              - model: gpt-5
+                hang: 3s
+            """)
+        let body = #"{"model": "gpt-5", "prompt": "hi"}"#
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                _ = sim.outcome("POST", "/v1/chat/completions", body: body, timeout: 10)
+            }
+        }
+        usleep(500_000)
+        let start = Date()
+        guard case .failure(let third) = sim.outcome("POST", "/v1/chat/completions", body: body, timeout: 10) else {
+            return XCTFail("expected a drop")
+        }
+        XCTAssertEqual(third, "Empty reply from server")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2, "dropped at once, not held")
+        XCTAssertEqual(sim.chat().status, 200, "the listener still answers")
+        group.wait()
+    }
+
     func testDropClosesTheConnectionWithoutAnAnswer() throws {
         let sim = try LiveSimulator(scenarioYAML: """
             faults:

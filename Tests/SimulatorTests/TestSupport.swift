@@ -4,7 +4,7 @@ import XCTest
 @testable import Simulator
 
 /// A simulator on three free loopback ports with a manual clock, and a client for it.
-final class LiveSimulator {
+final class LiveSimulator: Sendable {
     enum Listener { case us, eu, hostRouted }
 
     let simulator: Simulator
@@ -16,7 +16,7 @@ final class LiveSimulator {
         options.listen = "127.0.0.1:0"
         options.listenUS = "127.0.0.1:0"
         options.listenEU = "127.0.0.1:0"
-        options.threads = 4
+        options.maxWaiting = 2
         if let scenarioYAML {
             let path = NSTemporaryDirectory() + "gw-sim-scenario-\(UUID().uuidString).yml"
             try scenarioYAML.write(toFile: path, atomically: true, encoding: .utf8)
