@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput of `gatewatch simulate` on loopback, measured with wrk (goal: >= 5,000 req/s).
-# Prints one line per endpoint, beside a ceiling measured in the same run: the same server's
-# static `GET /` answer (no JSON, no locks), i.e. what the HTTP layer alone delivers.
+# Prints one line per endpoint, beside two references measured in the same run: the same
+# server's static `GET /` answer (what the HTTP layer alone delivers), and the usual hand-written
+# mock: Python's ThreadingHTTPServer answering the chat POST with a canned JSON body.
 #
 #   make bench-sim                 # or: scripts/bench-sim.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -30,6 +31,29 @@ PIDS+=($!)
 port_of() { for _ in $(seq 100); do
     p=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (US).*/\1/p' "$1"); [ -n "$p" ] && { echo "$p"; return; }; sleep 0.1; done
     echo "simulator did not start: $(cat "$1")" >&2; exit 1; }
+cat >"$WORK/mock.py" <<'PY'
+import json, sys, uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        out = json.dumps({"request_id": str(uuid.uuid4()), "object": "chat.completion", "model": body.get("model"),
+                          "choices": [{"index": 0, "message": {"role": "assistant", "content": "Paris."},
+                                       "finish_reason": "stop"}]}).encode()
+        self.send_response(200)
+        for k, v in (("Content-Type", "application/json"), ("Content-Length", str(len(out))),
+                     ("X-RateLimit-Limit", "30"), ("X-RateLimit-Remaining", "29")):
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(out)
+s = ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$WORK/mock.py" >"$WORK/mock.out" 2>&1 &
+PIDS+=($!)
 PORT=$(port_of "$WORK/sim.out")
 PORT429=$(port_of "$WORK/sim429.out")
 
@@ -57,3 +81,5 @@ run "ceiling: GET / (static text, same server)" "http://127.0.0.1:$PORT/" "$WORK
 run "POST /v1/chat/completions (200)" "http://127.0.0.1:$PORT/v1/chat/completions" "$WORK/chat.lua"
 run "POST /v1/chat/completions (429 past limit)" "http://127.0.0.1:$PORT429/v1/chat/completions" "$WORK/chat.lua"
 run "GET /v2/transcript?limit=1" "http://127.0.0.1:$PORT/v2/transcript?limit=1" "$WORK/get.lua"
+MOCK_PORT=$(head -1 "$WORK/mock.out")
+run "python3 ThreadingHTTPServer mock, chat POST" "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$WORK/chat.lua"

@@ -66,7 +66,7 @@ public final class Simulator: Sendable {
                 throw SimulatorError("\(error)")
             }
         }
-        core.scenarioStart.withLock { $0 = core.time.now }
+        core.restartScenarioClock()
         if let path = options.writeLog {
             do {
                 let targets = LogClient.Targets(us: usAddress ?? hostRoutedAddress, eu: euAddress,

@@ -46,8 +46,9 @@ final class SimulatorCore: Sendable {
     let scenario: Scenario?
     let limiter: RateLimiter
     let transcripts: [SimRegion: TranscriptStore]
-    /// When the scenario clock started (unix seconds from `time`).
-    let scenarioStart: Mutex<Double>
+    /// When the scenario clock started (unix seconds from `time`), as `Double` bits: read on
+    /// every request, so an atomic rather than a lock.
+    private let scenarioStartBits: Atomic<UInt64>
     /// Set first by `Simulator.stop()`: waiting handlers give up.
     let stopping = Atomic<Bool>(false)
 
@@ -60,7 +61,7 @@ final class SimulatorCore: Sendable {
         self.limiter = RateLimiter(window: options.window, time: time)
         self.transcripts = [.us: TranscriptStore(capacity: options.maxTranscripts),
                             .eu: TranscriptStore(capacity: options.maxTranscripts)]
-        self.scenarioStart = Mutex(time.now)
+        self.scenarioStartBits = Atomic(time.now.bitPattern)
     }
 
     // MARK: dispatch
@@ -132,7 +133,10 @@ final class SimulatorCore: Sendable {
     // MARK: faults
 
     /// Seconds since the scenario started.
-    var scenarioElapsed: Double { time.now - scenarioStart.withLock { $0 } }
+    var scenarioElapsed: Double { time.now - Double(bitPattern: scenarioStartBits.load(ordering: .acquiring)) }
+
+    /// Restarts the scenario clock (at `start()`).
+    func restartScenarioClock() { scenarioStartBits.store(time.now.bitPattern, ordering: .releasing) }
 
     func plan(region: SimRegion, endpoint: SimEndpoint, model: String) -> FaultPlan {
         guard let scenario, !scenario.faults.isEmpty else { return FaultPlan([]) }

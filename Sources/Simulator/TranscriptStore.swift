@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One submitted transcript. Its status is a function of time: `queued` until `processingAt`,
 /// `processing` until `doneAt`, then `completed` or `error` (when `failure` is set).
@@ -21,8 +20,9 @@ struct SimTranscript: Sendable {
 }
 
 /// The transcripts and uploads of one region, newest last; bounded (the oldest are forgotten).
-/// Thread-safe.
-final class TranscriptStore: Sendable {
+/// Thread-safe. `@unchecked Sendable`: `state` is only touched under `lock` (an `NSLock`, as in
+/// `RateLimiter`, for its cost under contention).
+final class TranscriptStore: @unchecked Sendable {
     private struct State {
         var byID: [String: SimTranscript] = [:]
         var order: [String] = []
@@ -30,36 +30,37 @@ final class TranscriptStore: Sendable {
         var uploadOrder: [String] = []
     }
     private let capacity: Int
-    private let state = Mutex(State())
+    private let lock = NSLock()
+    private var state = State()
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     func add(_ t: SimTranscript) {
-        state.withLock { s in
-            s.byID[t.id] = t
-            s.order.append(t.id)
-            if s.order.count > capacity {
-                let drop = s.order.count - capacity
-                for id in s.order.prefix(drop) { s.byID[id] = nil }
-                s.order.removeFirst(drop)
+        lock.withLock { () -> Void in
+            state.byID[t.id] = t
+            state.order.append(t.id)
+            if state.order.count > capacity {
+                let drop = state.order.count - capacity
+                for id in state.order.prefix(drop) { state.byID[id] = nil }
+                state.order.removeFirst(drop)
             }
         }
     }
 
-    func find(_ id: String) -> SimTranscript? { state.withLock { $0.byID[id] } }
+    func find(_ id: String) -> SimTranscript? { lock.withLock { state.byID[id] } }
 
     /// The newest `limit` transcripts, newest first.
     func newest(_ limit: Int) -> [SimTranscript] {
-        state.withLock { s in s.order.suffix(limit).reversed().compactMap { s.byID[$0] } }
+        lock.withLock { state.order.suffix(limit).reversed().compactMap { state.byID[$0] } }
     }
 
     func addUpload(_ id: String) {
-        state.withLock { s in
-            s.uploads.insert(id)
-            s.uploadOrder.append(id)
-            if s.uploadOrder.count > capacity { s.uploads.remove(s.uploadOrder.removeFirst()) }
+        lock.withLock { () -> Void in
+            state.uploads.insert(id)
+            state.uploadOrder.append(id)
+            if state.uploadOrder.count > capacity { state.uploads.remove(state.uploadOrder.removeFirst()) }
         }
     }
 
-    func hasUpload(_ id: String) -> Bool { state.withLock { $0.uploads.contains(id) } }
+    func hasUpload(_ id: String) -> Bool { lock.withLock { state.uploads.contains(id) } }
 }
