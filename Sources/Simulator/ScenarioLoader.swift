@@ -136,7 +136,7 @@ public enum ScenarioLoader {
                 }
             }
             if let v = fields["status"] {
-                if let c = v.int, (100...599).contains(c) { code = c } else { fail("status", "\(quoted(v)) is not an HTTP status (100-599)") }
+                if let c = v.int, (200...599).contains(c) { code = c } else { fail("status", "\(quoted(v)) is not an HTTP status (200-599)") }
             }
             let body = fields["body"]?.string
             if seed == nil, body == nil, let code { seed = SeedError.forStatus(code) }

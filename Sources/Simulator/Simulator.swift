@@ -19,13 +19,21 @@ public final class Simulator: Sendable {
 
     /// Validates the options and loads the scenario; binds nothing yet.
     public init(options: SimulatorOptions, timeSource: any TimeSource = SystemTimeSource()) throws {
-        guard options.window > 0, options.window.isFinite else { throw SimulatorError("--window must be a positive number of seconds") }
+        guard options.window > 0, options.window <= 31_536_000 else {
+            throw SimulatorError("--window must be above 0 and at most 31536000 seconds (a year)")
+        }
         guard options.defaultLimit >= 0 else { throw SimulatorError("the default rate limit must not be negative") }
         if let bad = options.modelLimits.first(where: { $0.value < 0 }) {
             throw SimulatorError("the rate limit of \(bad.key) must not be negative")
         }
         guard options.rate > 0, options.rate <= 10_000 else { throw SimulatorError("--rate must be above 0 and at most 10000") }
-        guard options.clientTimeout > 0 else { throw SimulatorError("the client timeout must be positive") }
+        guard options.clientTimeout > 0, options.clientTimeout <= 3600 else {
+            throw SimulatorError("--client-timeout must be above 0 and at most 3600 seconds")
+        }
+        guard options.hangSeconds >= 0, options.hangSeconds <= 86_400,
+              options.transcriptQueuedSeconds >= 0, options.transcriptProcessingSeconds >= 0 else {
+            throw SimulatorError("hang and transcript durations must be 0 or more (hang at most a day)")
+        }
         guard options.maxConnections >= 2, options.maxConnections <= 10_000 else {
             throw SimulatorError("--max-connections must be 2...10000")
         }
