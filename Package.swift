@@ -42,12 +42,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gatewatch", dependencies: [
-            "Gatewatch",
+            "Gatewatch", "GatewatchCore", "LogTail", "Probing", "Simulator", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks live outside the test suite (make bench-*).
         .executableTarget(name: "GatewatchBench", dependencies: [
-            "Metrics", "GatewatchCore", "LogTail", "Gatewatch",
+            "Metrics", "GatewatchCore", "LogTail", "Gatewatch", "Probing", "HTTPServer",
         ]),
 
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Golden"]),

@@ -1,3 +1,0 @@
-import GatewatchCore
-/// libcurl probes.
-public enum ProbingModule {}

@@ -1,8 +1,0 @@
-import XCTest
-@testable import Probing
-
-final class ProbingSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# gatewatch's probe engine vs Debian's prometheus-blackbox-exporter, probing the same local
+# HTTPS target (a separate process) at the same rate. Prints CPU seconds per 1,000 probes for
+# each (utime+stime from /proc/PID/stat) and the ratio.
+#
+# Like for like: both make a new TCP connection and a full TLS handshake per probe (gatewatch:
+# CURLOPT_FRESH_CONNECT + FORBID_REUSE, no TLS session reuse; blackbox: a new client per probe),
+# verify the same CA and check the status. Blackbox is driven through /probe over a keep-alive
+# connection, as Prometheus would; gatewatch's figure includes its 15 s registry renders.
+#
+# Usage: scripts/bench-probe.sh [RATE_PER_SECOND] [SECONDS]   (default 50 probes/s for 30 s)
+set -euo pipefail
+RATE=${1:-50}
+SECONDS_RUN=${2:-30}
+cd "$(dirname "$0")/.."
+
+BLACKBOX=$(command -v prometheus-blackbox-exporter || true)
+[ -n "$BLACKBOX" ] || { echo "prometheus-blackbox-exporter not found (make deps-bench)" >&2; exit 1; }
+swift build -c release --product GatewatchBench >/dev/null
+BENCH=./.build/release/GatewatchBench
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# A CA and a server certificate for 127.0.0.1 (P-256, as a typical gateway serves).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/ca.key" \
+  -out "$WORK/ca.pem" -days 2 -subj /CN=bench-ca -addext basicConstraints=critical,CA:TRUE \
+  -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/server.key" \
+  -out "$WORK/server.csr" -subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$WORK/ext"
+openssl x509 -req -in "$WORK/server.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial \
+  -out "$WORK/server.pem" -days 2 -extfile "$WORK/ext" 2>/dev/null
+
+$BENCH probe-target "$WORK/server.pem" "$WORK/server.key" "$WORK/port" & PIDS+=($!)
+for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+PORT=$(cat "$WORK/port")
+URL="https://127.0.0.1:$PORT"
+curl -sf --cacert "$WORK/ca.pem" "$URL/" >/dev/null || { echo "target not answering" >&2; exit 1; }
+
+cpu_of() { awk -v tck="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); split($0, f, " "); printf "%.3f", (f[12] + f[13]) / tck }' "/proc/$1/stat"; }
+
+echo "probing $URL at $RATE probes/s each, both at once, for $SECONDS_RUN s (new connection + full TLS handshake per probe)"
+echo
+
+# Both probers run at the same time against the same target, so both see the same machine
+# (the build machines are shared and their speed drifts from minute to minute).
+cat > "$WORK/blackbox.yml" <<YML
+modules:
+  https_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      method: GET
+      valid_status_codes: [200]
+      preferred_ip_protocol: ip4
+      tls_config:
+        ca_file: $WORK/ca.pem
+YML
+BB_PORT=$((20000 + RANDOM % 20000))
+"$BLACKBOX" --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" --log.level=warn \
+  >"$WORK/blackbox.log" 2>&1 & BB_PID=$!; PIDS+=($BB_PID)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
+PROBE_PATH="/probe?module=https_2xx&target=$URL/"
+curl -sf "http://127.0.0.1:$BB_PORT$PROBE_PATH" | grep -q '^probe_success 1' || {
+  echo "blackbox probe fails:"; curl -s "http://127.0.0.1:$BB_PORT$PROBE_PATH"; exit 1; }
+
+# gatewatch: RATE http probes at a 1 s interval, in its own process (measures its own /proc/self/stat).
+$BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" > "$WORK/gatewatch.out" & GW_PID=$!; PIDS+=($GW_PID)
+# For reference, not like for like: the same probes on kept-alive connections (reuseConnections).
+$BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" keepalive > "$WORK/keepalive.out" & KA_PID=$!; PIDS+=($KA_PID)
+
+# blackbox_exporter: a driver asks /probe RATE times a second over one keep-alive connection.
+BB_START=$(cpu_of $BB_PID)
+BB=$(python3 - "$BB_PORT" "$PROBE_PATH" "$RATE" "$SECONDS_RUN" <<'PY'
+import http.client, sys, time
+port, path, rate, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+runs = failed = late = 0
+start = time.monotonic()
+for i in range(int(rate * seconds)):
+    due = start + i / rate
+    now = time.monotonic()
+    if now < due:
+        time.sleep(due - now)
+    elif now - due > 0.25:
+        late += 1
+    conn.request("GET", path)
+    body = conn.getresponse().read()
+    runs += 1
+    if b"\nprobe_success 1" not in body:
+        failed += 1
+print(f"blackbox_runs={runs} blackbox_failed={failed} driver_late={late}")
+PY
+)
+BB_END=$(cpu_of $BB_PID)
+BB_CPU=$(awk -v a="$BB_START" -v b="$BB_END" 'BEGIN { printf "%.3f", b - a }')
+wait $GW_PID $KA_PID
+GW=$(cat "$WORK/gatewatch.out")
+KA=$(cat "$WORK/keepalive.out")
+echo "gatewatch engine:  $GW"
+echo "gatewatch (keep-alive): $KA"
+echo "blackbox_exporter: $BB blackbox_cpu_seconds=$BB_CPU"
+GW_RUNS=$(sed -n 's/.*gatewatch_runs=\([0-9]*\).*/\1/p' <<<"$GW")
+GW_CPU=$(sed -n 's/.*gatewatch_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$GW")
+BB_RUNS=$(sed -n 's/.*blackbox_runs=\([0-9]*\).*/\1/p' <<<"$BB")
+KA_RUNS=$(sed -n 's/.*gatewatch_runs=\([0-9]*\).*/\1/p' <<<"$KA")
+KA_CPU=$(sed -n 's/.*gatewatch_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$KA")
+
+echo
+awk -v gr="$GW_RUNS" -v gc="$GW_CPU" -v br="$BB_RUNS" -v bc="$BB_CPU" -v kr="$KA_RUNS" -v kc="$KA_CPU" 'BEGIN {
+  g = gc / gr * 1000; b = bc / br * 1000; k = kc / kr * 1000
+  printf "%-34s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
+  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
+  printf "%-34s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
+  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
+  printf "\nratio gatewatch / blackbox_exporter, like for like: %.2f (goal: <= 0.50)\n", g / b
+  printf "ratio gatewatch keep-alive / blackbox_exporter:     %.2f (not like for like: no connect or handshake per probe)\n", k / b
+}'
