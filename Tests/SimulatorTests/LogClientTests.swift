@@ -72,8 +72,8 @@ final class LogClientTests: XCTestCase {
                 drop: true
               - region: us
                 hang: 5s
-            """, minimumLines: 10)
-        XCTAssertGreaterThanOrEqual(records.count, 10)
+            """, minimumLines: 30)
+        XCTAssertGreaterThanOrEqual(records.count, 30)
         var messages = Set<String>()
         for r in records {
             XCTAssertEqual(r["status_code"] as? Int, 0)
