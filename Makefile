@@ -5,10 +5,14 @@ ARGS ?=
 PYTHON := $(CURDIR)/.build-venv/bin/python3
 export GATEWATCH_TEST_PYTHON := $(PYTHON)
 
-.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest bench-probe bench-sim clean check-config
+.PHONY: demo run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest bench-probe bench-sim clean check-config
 
 run: deps release
 	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
+
+# The simulator plus serve on examples/demo.yml: live metrics without an API key (SCENARIO=...).
+demo: deps release
+	scripts/demo.sh
 
 deps:
 	@scripts/install-deps.sh run

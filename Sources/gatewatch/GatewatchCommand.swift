@@ -8,5 +8,5 @@ struct GatewatchCommand: AsyncParsableCommand {
         abstract: "Prometheus exporter and health monitor for LLM and speech API gateways.",
         version: GatewatchModule.version,
         subcommands: [ServeCommand.self, StatusCommand.self, ProbeCommand.self, CheckConfigCommand.self,
-                      SupportBundleCommand.self, ReplayCommand.self])
+                      SupportBundleCommand.self, ReplayCommand.self, SimulateCommand.self])
 }
