@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Gatewatch
 import Simulator
 
 #if canImport(Glibc)
@@ -124,17 +125,7 @@ struct SimulateCommand: ParsableCommand {
         if let log = options.writeLog { line += "; writing \(options.rate) request(s)/s to \(log)" }
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
 
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let done = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            return source
-        }
-        done.wait()
+        _ = SignalLoop.run(reload: {})  // SIGHUP: nothing to reload
         simulator.stop()
-        sources.forEach { $0.cancel() }
     }
 }
