@@ -124,12 +124,21 @@ final class LogTailServiceTests: XCTestCase {
         }
     }
 
-    func rotationCell(_ rotation: Rotation, keepOpen: Bool) throws {
-        let cell = "\(rotation.rawValue)/\(keepOpen ? "keep-open" : "reopen-per-line")"
+    /// copytruncate and copy when the glob also matches the rotated copies (`app.jsonl*`):
+    /// a copy is recognised by its head and not read again.
+    func testCopiesMatchedByTheGlobAreNotCountedTwice() throws {
+        for rotation in [Rotation.copytruncate, .copy] {
+            try rotationCell(rotation, keepOpen: true, pattern: "app.jsonl*")
+        }
+    }
+
+    func rotationCell(_ rotation: Rotation, keepOpen: Bool, pattern: String = "*.jsonl") throws {
+        let cell = "\(rotation.rawValue)/\(keepOpen ? "keep-open" : "reopen-per-line")/\(pattern)"
         let dir = try makeTempDir(self)
         let path = dir + "/app.jsonl"
         let h = harness()
-        try h.service.apply([source(dir)], stateDirectory: dir + "/state")
+        let config = LogSourceConfig(name: "app", paths: [dir + "/" + pattern], startAt: .beginning)
+        try h.service.apply([config], stateDirectory: dir + "/state")
         let total = 900
         let writer = LineWriter(path: path, keepOpen: keepOpen, prefix: rotation.rawValue)
         writer.start(total: total)
