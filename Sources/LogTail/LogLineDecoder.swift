@@ -77,8 +77,14 @@ public final class LogLineDecoder {
     /// why the line was rejected.
     @inline(__always)
     public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double, into sink: (RequestRecord) -> Void) -> LogRejection? {
-        guard let base = line.baseAddress, line.count > 0 else { return .malformedJSON }
-        var s = JSONScanner(base, count: line.count)
+        guard var base = line.baseAddress, line.count > 0 else { return .malformedJSON }
+        var count = line.count
+        // A UTF-8 byte order mark (the first line of a file some Windows tools write).
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+            base += 3
+            count -= 3
+        }
+        var s = JSONScanner(base, count: count)
         do {
             return try decodeObject(&s, now: now, sink)
         } catch {

@@ -197,6 +197,8 @@ final class LogLineDecoderTests: XCTestCase {
             line = bad + good
             XCTAssertEqual(reject(line), .malformedJSON, "\(bad)")
         }
+        // A byte order mark before the object is tolerated.
+        XCTAssertNil(reject([0xEF, 0xBB, 0xBF] + good))
         // Valid multi-byte UTF-8 is fine.
         XCTAssertNil(reject(Array(#"{"model": "modèle-日本-😀", "status_code": 200}"#.utf8)))
         // A NUL byte inside a string and outside.

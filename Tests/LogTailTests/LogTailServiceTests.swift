@@ -340,6 +340,17 @@ final class LogTailServiceTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file))
     }
 
+    func testCorruptCheckpointIsReportedAndIgnored() throws {
+        let dir = try makeTempDir(self)
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        append("{not a checkpoint", to: dir + "/state/" + Checkpoint.fileName)
+        append(logLine("k") + "\n", to: dir + "/app.jsonl")
+        let h = harness()
+        try h.service.apply([source(dir)], stateDirectory: dir + "/state")
+        XCTAssertTrue(waitUntil { h.ingest.count == 1 })
+        XCTAssertTrue(h.events.all.contains { $0.level == .warning && $0.message.contains("checkpoint") }, "\(h.events.all)")
+    }
+
     func testUnusableStateDirectoryThrows() throws {
         let dir = try makeTempDir(self)
         append("x", to: dir + "/plain-file")
