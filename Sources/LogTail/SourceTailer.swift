@@ -253,7 +253,7 @@ final class SourceTailer {
         file.lastSize = offset // so the first read looks at it
         file.refreshFingerprint()
         files[identity] = file
-        commit(file)
+        gate.withLock { commit(file) }
         event(.debug, "following log file", ["path": path, "offset": String(offset)])
     }
 
@@ -277,6 +277,7 @@ final class SourceTailer {
                 file.fingerprintLength = entry.fingerprintLength
                 file.detached = true
                 files[entry.identity] = file
+                gate.withLock { commit(file) }
                 counters.rotations.inc()
                 event(.info, "log file rotated while stopped; reading it to its end", ["path": path])
                 break
@@ -309,6 +310,7 @@ final class SourceTailer {
 
     // MARK: reading
 
+    /// Records a file's position for the next checkpoint. Gate held.
     private func commit(_ file: TailedFile) {
         gate.positions[config.name, default: [:]][file.identity] = file.position
         gate.generation += 1
