@@ -133,6 +133,12 @@ final class SourceTailer {
         files.removeAll()
     }
 
+    /// Finds the files and chooses where each starts, reading nothing yet.
+    func prepare(now: Double) {
+        scan(now: now)
+        counters.filesWatched.set(Double(files.count))
+    }
+
     /// One pass: rescan the globs, read everything new, release drained rotated files.
     func pass(now: Double) {
         scan(now: now)
