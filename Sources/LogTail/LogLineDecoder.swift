@@ -25,8 +25,10 @@ public final class LogLineDecoder {
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
     private let headerCache = HeaderCache()
-    /// Where the next key search starts (raw storage: no exclusivity checks per key).
-    private let nextKey: UnsafeMutablePointer<Int>
+    /// Key order learnt from earlier lines: `follow[k]` is the key that came after key `k`
+    /// last time (`follow[count]`: the first key), `follow[count + 1]` the key just matched.
+    /// Raw storage: no exclusivity checks per key.
+    private let follow: UnsafeMutablePointer<Int>
 
     private struct KeySpan {
         var start: Int
@@ -54,14 +56,16 @@ public final class LogLineDecoder {
         keySpans = .allocate(capacity: spans.count)
         _ = keySpans.initialize(from: spans)
         keyStrings = pairs
-        nextKey = .allocate(capacity: 1)
-        nextKey.initialize(to: 0)
+        follow = .allocate(capacity: spans.count + 2)
+        follow.initialize(repeating: 0, count: spans.count + 2)
+        for k in 0..<spans.count { follow[k] = k + 1 }
+        follow[spans.count + 1] = spans.count
     }
 
     deinit {
         keyBytes.deallocate()
         keySpans.deallocate()
-        nextKey.deallocate()
+        follow.deallocate()
     }
 
     /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
@@ -116,14 +120,17 @@ public final class LogLineDecoder {
         }
         let kb = keyBytes.baseAddress.unsafelyUnwrapped
         let q = s.p + key.start
-        // Lines of one log list their keys in the same order: try the one after the last match first.
+        // Lines of one log list their keys in the same order: try the one that followed the
+        // previous key last time first.
         let count = keySpans.count
-        var j = nextKey.pointee
+        let previous = follow[count + 1]
+        var j = follow[previous]
         for _ in 0..<count {
             if j >= count { j = 0 }
             let span = keySpans[j]
             if span.count == n && bytesEqual(kb + span.start, q, n) {
-                nextKey.pointee = j + 1
+                follow[previous] = j
+                follow[count + 1] = j
                 return span.field
             }
             j += 1
@@ -134,6 +141,7 @@ public final class LogLineDecoder {
     private func decodeObject(_ s: inout JSONScanner, now: Double, _ sink: (RequestRecord) -> Void) throws(LogRejection) -> LogRejection? {
         s.skipWhitespace()
         try s.expect(0x7B)
+        follow[keySpans.count + 1] = keySpans.count
         var invalid = false
         var timestamp: Double?
         var region: String?
