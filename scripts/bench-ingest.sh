@@ -74,7 +74,7 @@ m_lines=$(grep -E '^gatewatch_log_lines_total' "$OUT/mtail.out" | awk '{print $2
 awk -v n="$LINES" -v gw="$best_wall" -v gc="$best_cpu" -v mw="$m_wall" -v mc="$m_cpu" \
     -v gl="${gw_lines:-?}" -v ml="${m_lines:-?}" 'BEGIN {
   printf "%-10s %12s %10s %10s %16s %20s\n", "tool", "lines seen", "wall s", "CPU s", "lines/s (wall)", "lines per CPU-second"
-  printf "%-10s %12s %10.3f %10.3f %16.0f %20.0f\n", "gatewatch", gl, gw, gc, n / gw, n / gc
-  printf "%-10s %12s %10.3f %10.3f %16.0f %20.0f\n", "mtail", ml, mw, mc, n / mw, n / mc
+  printf "%-10s %12d %10.3f %10.3f %16.0f %20.0f\n", "gatewatch", gl, gw, gc, n / gw, n / gc
+  printf "%-10s %12d %10.3f %10.3f %16.0f %20.0f\n", "mtail", ml, mw, mc, n / mw, n / mc
   printf "ratio gatewatch/mtail: %.1fx (wall), %.1fx (CPU)\n", mw / gw, mc / gc
 }'

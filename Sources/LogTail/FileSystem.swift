@@ -135,8 +135,9 @@ enum FileSystem {
         guard fd >= 0 else { return .failure(FileError(call: "open", path: temp, code: errno)) }
         var written = 0
         let ok = bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return true }
             while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                let n = write(fd, base + written, raw.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false

@@ -24,8 +24,11 @@ public final class LogLineDecoder {
     private let keySpans: UnsafeMutableBufferPointer<KeySpan>
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
-    /// Where the next key search starts (raw storage: no exclusivity checks per key).
-    private let nextKey: UnsafeMutablePointer<Int>
+    private let headerCache = HeaderCache()
+    /// Key order learnt from earlier lines: `follow[k]` is the key that came after key `k`
+    /// last time (`follow[count]`: the first key), `follow[count + 1]` the key just matched.
+    /// Raw storage: no exclusivity checks per key.
+    private let follow: UnsafeMutablePointer<Int>
 
     private struct KeySpan {
         var start: Int
@@ -53,14 +56,16 @@ public final class LogLineDecoder {
         keySpans = .allocate(capacity: spans.count)
         _ = keySpans.initialize(from: spans)
         keyStrings = pairs
-        nextKey = .allocate(capacity: 1)
-        nextKey.initialize(to: 0)
+        follow = .allocate(capacity: spans.count + 2)
+        follow.initialize(repeating: 0, count: spans.count + 2)
+        for k in 0..<spans.count { follow[k] = k + 1 }
+        follow[spans.count + 1] = spans.count
     }
 
     deinit {
         keyBytes.deallocate()
         keySpans.deallocate()
-        nextKey.deallocate()
+        follow.deallocate()
     }
 
     /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
@@ -77,8 +82,14 @@ public final class LogLineDecoder {
     /// why the line was rejected.
     @inline(__always)
     public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double, into sink: (RequestRecord) -> Void) -> LogRejection? {
-        guard let base = line.baseAddress, line.count > 0 else { return .malformedJSON }
-        var s = JSONScanner(base, count: line.count)
+        guard var base = line.baseAddress, line.count > 0 else { return .malformedJSON }
+        var count = line.count
+        // A UTF-8 byte order mark (the first line of a file some Windows tools write).
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+            base += 3
+            count -= 3
+        }
+        var s = JSONScanner(base, count: count)
         do {
             return try decodeObject(&s, now: now, sink)
         } catch {
@@ -109,14 +120,17 @@ public final class LogLineDecoder {
         }
         let kb = keyBytes.baseAddress.unsafelyUnwrapped
         let q = s.p + key.start
-        // Lines of one log list their keys in the same order: try the one after the last match first.
+        // Lines of one log list their keys in the same order: try the one that followed the
+        // previous key last time first.
         let count = keySpans.count
-        var j = nextKey.pointee
+        let previous = follow[count + 1]
+        var j = follow[previous]
         for _ in 0..<count {
             if j >= count { j = 0 }
             let span = keySpans[j]
             if span.count == n && bytesEqual(kb + span.start, q, n) {
-                nextKey.pointee = j + 1
+                follow[previous] = j
+                follow[count + 1] = j
                 return span.field
             }
             j += 1
@@ -127,6 +141,7 @@ public final class LogLineDecoder {
     private func decodeObject(_ s: inout JSONScanner, now: Double, _ sink: (RequestRecord) -> Void) throws(LogRejection) -> LogRejection? {
         s.skipWhitespace()
         try s.expect(0x7B)
+        follow[keySpans.count + 1] = keySpans.count
         var invalid = false
         var timestamp: Double?
         var region: String?
@@ -406,6 +421,19 @@ public final class LogLineDecoder {
             s.skipWhitespace()
             let valueStart = s.i
             let v = try value(&s)
+            // The same header with the same value as on an earlier line: reuse what it gave.
+            let span = (key.start - 1, s.i)
+            if case .string(_, _, false) = v, !key.escaped, let hit = headerCache.lookup(s.p, span.0, span.1) {
+                headers.append(hit.header)
+                if let kind = hit.kind { rateLimit.set(kind, text: hit.header.value, number: hit.number) }
+                s.skipWhitespace()
+                if s.peek() == 0x2C {
+                    s.i += 1
+                    continue
+                }
+                try s.expect(0x7D)
+                return
+            }
             let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
             let name = key.escaped ? s.string(key.start, key.end, escaped: true) : strings.string(s.p, key.start, key.end)
             switch v {
@@ -414,7 +442,11 @@ public final class LogLineDecoder {
             case .string(let a, let b, let esc):
                 let text = esc ? s.string(a, b, escaped: true) : String(decoding: UnsafeBufferPointer(start: s.p + a, count: b - a), as: UTF8.self)
                 headers.append(HTTPHeader(name, text))
-                if let kind { rateLimit.set(kind, text: text, number: esc ? nil : numberText(s, a, b)) }
+                let number = esc || kind == nil ? nil : numberText(s, a, b)
+                if let kind { rateLimit.set(kind, text: text, number: number) }
+                if !esc && !key.escaped {
+                    headerCache.store(s.p, span.0, span.1, HeaderCache.Entry(header: HTTPHeader(name, text), kind: kind, number: number))
+                }
             default:
                 let text = String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart), as: UTF8.self)
                 headers.append(HTTPHeader(name, text))
@@ -577,6 +609,75 @@ final class StringCache {
             break
         }
         return Entry(string: string, isHostOrURL: host, endpoint: host ? ProviderInference.endpoint(string) : nil)
+    }
+}
+
+/// Headers seen before, by the bytes of `"Name": "value"`, with what they gave (the header,
+/// its rate-limit kind and number). Direct-mapped, raw storage; not thread-safe.
+final class HeaderCache {
+    struct Entry {
+        var header: HTTPHeader
+        var kind: RateLimitBuilder.Kind?
+        var number: Double?
+    }
+
+    private static let slots = 1024
+    private static let maxLength = 112
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        bytes = .allocate(capacity: HeaderCache.slots * HeaderCache.maxLength)
+        lengths = .allocate(capacity: HeaderCache.slots)
+        lengths.initialize(repeating: -1, count: HeaderCache.slots)
+        entries = .allocate(capacity: HeaderCache.slots)
+        entries.initialize(repeating: Entry(header: HTTPHeader("", ""), kind: nil, number: nil), count: HeaderCache.slots)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        entries.deinitialize(count: HeaderCache.slots)
+        entries.deallocate()
+    }
+
+    @inline(__always)
+    private static func slot(_ q: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8 {
+            h ^= UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= UnsafeRawPointer(q + n - 8).loadUnaligned(as: UInt64.self)
+            if n >= 16 {
+                h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= UnsafeRawPointer(q + n - 16).loadUnaligned(as: UInt64.self)
+            }
+        } else {
+            for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
+        }
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: (h >> 32) % UInt64(HeaderCache.slots))
+    }
+
+    @inline(__always)
+    func lookup(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Entry? {
+        let n = b - a
+        guard n <= HeaderCache.maxLength else { return nil }
+        let q = p + a
+        let slot = HeaderCache.slot(q, n)
+        guard lengths[slot] == n, bytesEqual(bytes + slot * HeaderCache.maxLength, q, n) else { return nil }
+        return entries[slot]
+    }
+
+    func store(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ entry: Entry) {
+        let n = b - a
+        guard n <= HeaderCache.maxLength else { return }
+        let q = p + a
+        let slot = HeaderCache.slot(q, n)
+        (bytes + slot * HeaderCache.maxLength).update(from: q, count: n)
+        lengths[slot] = n
+        entries[slot] = entry
     }
 }
 

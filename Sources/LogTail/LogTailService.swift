@@ -40,8 +40,8 @@ public final class LogTailService: Sendable {
     }
 
     /// Start or reconfigure: unchanged sources keep running (and their counters); removed ones
-    /// stop; new ones start. Returns once every source has made its first pass (files found,
-    /// positions chosen). Throws only for an unusable state directory.
+    /// stop; new ones start. Returns once every source has found its files and chosen where each
+    /// starts (reading goes on in the background). Throws only for an unusable state directory.
     public func apply(_ sources: [LogSourceConfig], stateDirectory: String) throws {
         guard FileSystem.makeDirectories(stateDirectory) else {
             throw LogTailError.stateDirectory(path: stateDirectory, reason: "cannot create the directory")
@@ -138,14 +138,14 @@ public final class LogTailService: Sendable {
             if stopping { break }
             if generation != appliedGeneration {
                 reconcile(&tailers, desired, saved: saved, ingest: ingest, onEvent: onEvent)
+                let now = Date().timeIntervalSince1970
+                for tailer in tailers.values { tailer.prepare(now: now) }
+                appliedGeneration = generation
+                control.withLock { $0.applied = generation }
             }
             let now = Date().timeIntervalSince1970
             for name in tailers.keys.sorted() {
                 tailers[name]?.pass(now: now)
-            }
-            if generation != appliedGeneration {
-                appliedGeneration = generation
-                control.withLock { $0.applied = generation }
             }
             var dirs = Set<String>()
             for tailer in tailers.values { dirs.formUnion(tailer.directories) }

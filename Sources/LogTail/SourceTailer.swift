@@ -133,6 +133,12 @@ final class SourceTailer {
         files.removeAll()
     }
 
+    /// Finds the files and chooses where each starts, reading nothing yet.
+    func prepare(now: Double) {
+        scan(now: now)
+        counters.filesWatched.set(Double(files.count))
+    }
+
     /// One pass: rescan the globs, read everything new, release drained rotated files.
     func pass(now: Double) {
         scan(now: now)
@@ -240,13 +246,20 @@ final class SourceTailer {
         }
         if resumed == nil && initial && firstRun && config.startAt == .end {
             offset = SourceTailer.endOfLastLine(fd: fd, size: st.size)
+        } else if resumed == nil, let original = copySource(fd: fd, size: st.size) {
+            // A copy of a followed file (copy or copytruncate, with a glob that matches rotated
+            // names): its content is the original's, read from there (and, should the original be
+            // truncated before we caught up, from this copy by `handleTruncation`).
+            offset = st.size
+            event(.info, "new log file is a copy of a followed one; not reading it again",
+                  ["path": path, "original": original.path])
         }
         let file = TailedFile(fd: fd, identity: identity, path: path, offset: offset, size: st.size,
                               maxLineBytes: config.maxLineBytes, now: now)
         file.lastSize = offset // so the first read looks at it
         file.refreshFingerprint()
         files[identity] = file
-        commit(file)
+        gate.withLock { commit(file) }
         event(.debug, "following log file", ["path": path, "offset": String(offset)])
     }
 
@@ -270,11 +283,24 @@ final class SourceTailer {
                 file.fingerprintLength = entry.fingerprintLength
                 file.detached = true
                 files[entry.identity] = file
+                gate.withLock { commit(file) }
                 counters.rotations.inc()
                 event(.info, "log file rotated while stopped; reading it to its end", ["path": path])
                 break
             }
         }
+    }
+
+    /// The followed file whose full head fingerprint this new file shares, if any.
+    private func copySource(fd: Int32, size: Int64) -> TailedFile? {
+        let length = Checkpoint.fingerprintBytes
+        guard size >= Int64(length) else { return nil }
+        let candidates = files.values.filter { $0.fingerprintLength == length }
+        guard !candidates.isEmpty else { return nil }
+        let head = FileSystem.readBytes(fd, offset: 0, count: length)
+        guard head.count == length else { return nil }
+        let fp = Checkpoint.fingerprint(head)
+        return candidates.first { $0.fingerprint == fp }
     }
 
     /// Where `start_at: end` starts: just past the last newline, so a line being written is read whole.
@@ -290,6 +316,7 @@ final class SourceTailer {
 
     // MARK: reading
 
+    /// Records a file's position for the next checkpoint. Gate held.
     private func commit(_ file: TailedFile) {
         gate.positions[config.name, default: [:]][file.identity] = file.position
         gate.generation += 1
@@ -341,8 +368,8 @@ final class SourceTailer {
     }
 
     /// The file shrank or its head changed: copytruncate. What was written after our position
-    /// and before the copy is read from the copy (a sibling with the same head), then the file
-    /// is read again from its beginning.
+    /// and before the copy is read from the copy (a file beside it with the same head, followed
+    /// or not: a followed copy starts at its end), then the file is read again from its beginning.
     private func handleTruncation(_ file: TailedFile, now: Double) {
         counters.truncations.inc()
         event(.info, "log file truncated; reading it from the beginning", ["path": file.path])
@@ -377,10 +404,14 @@ final class SourceTailer {
         guard file.fingerprintLength > 0 else { return nil }
         let dir = FileSystem.dirname(of: file.path)
         let base = FileSystem.basename(of: file.path)
-        for name in FileSystem.directoryEntries(dir).sorted() where name != base && name.hasPrefix(base) {
+        // Likely names first (app.jsonl.1, app.jsonl-20261202), then anything else beside it.
+        let names = FileSystem.directoryEntries(dir).filter { $0 != base }.sorted { a, b in
+            a.hasPrefix(base) != b.hasPrefix(base) ? a.hasPrefix(base) : a < b
+        }
+        for name in names {
             let path = dir + "/" + name
             guard case .success(let st) = FileSystem.status(path: path), st.isRegular,
-                  files[st.identity] == nil, st.size >= file.committed,
+                  st.identity != file.identity, st.size >= file.committed,
                   case .success(let fd) = FileSystem.openForReading(path) else { continue }
             let head = FileSystem.readBytes(fd, offset: 0, count: file.fingerprintLength)
             if head.count == file.fingerprintLength && Checkpoint.fingerprint(head) == file.fingerprint {

@@ -197,6 +197,8 @@ final class LogLineDecoderTests: XCTestCase {
             line = bad + good
             XCTAssertEqual(reject(line), .malformedJSON, "\(bad)")
         }
+        // A byte order mark before the object is tolerated.
+        XCTAssertNil(reject([0xEF, 0xBB, 0xBF] + good))
         // Valid multi-byte UTF-8 is fine.
         XCTAssertNil(reject(Array(#"{"model": "modèle-日本-😀", "status_code": 200}"#.utf8)))
         // A NUL byte inside a string and outside.
@@ -216,6 +218,28 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(rejection(String(repeating: "[", count: depth)), .malformedJSON)
         let deepError = #"{"status_code": 500, "error": "# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "}"
         XCTAssertEqual(try? decode(deepError).get().errorBody?.text.count, 2000)
+    }
+
+    /// A decoder reused across lines (its string and header caches warm) gives exactly what a
+    /// fresh one gives, line after line.
+    func testCachesNeverChangeTheResult() throws {
+        let shared = LogLineDecoder(source: source)
+        var lines: [String] = []
+        for k in 0..<400 {
+            let model = ["claude-sonnet-4-6", "gpt-4.1-mini-2025-04-14", "m"][k % 3]
+            let region = ["eu", "llm-gateway.eu.assemblyai.com", "https://llm-gateway.assemblyai.com/v1", "api.llmai.example"][k % 4]
+            let name = k % 5 == 0 ? "x-ratelimit-remaining" : "X-RateLimit-Remaining"
+            lines.append(#"{"region": "\#(region)", "model": "\#(model)", "status_code": \#(k % 2 == 0 ? 200 : 429), "headers": {"X-RateLimit-Limit": "30", "\#(name)": "\#(k % 7)", "X-RateLimit-Reset": \#(k % 3), "X-RateLimit-Model": "\#(model)", "Via": "1.1 proxy-\#(k % 11)"}}"#)
+        }
+        for line in lines + lines.reversed() {
+            let a = try shared.decode(line, now: now).get()
+            let b = try LogLineDecoder(source: source).decode(line, now: now).get()
+            XCTAssertEqual(a.headers, b.headers, line)
+            XCTAssertEqual(a.rateLimit, b.rateLimit, line)
+            XCTAssertEqual(a.rateLimit, RateLimitHeaders(headers: a.headers), line)
+            XCTAssertEqual([a.model, a.region, a.provider, a.host ?? "-"], [b.model, b.region, b.provider, b.host ?? "-"], line)
+            XCTAssertEqual(a.statusCode, b.statusCode)
+        }
     }
 
     /// The decoder's verdict (JSON object or not) agrees with Foundation's parser on thousands of

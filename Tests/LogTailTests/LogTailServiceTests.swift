@@ -124,12 +124,21 @@ final class LogTailServiceTests: XCTestCase {
         }
     }
 
-    func rotationCell(_ rotation: Rotation, keepOpen: Bool) throws {
-        let cell = "\(rotation.rawValue)/\(keepOpen ? "keep-open" : "reopen-per-line")"
+    /// copytruncate and copy when the glob also matches the rotated copies (`app.jsonl*`):
+    /// a copy is recognised by its head and not read again.
+    func testCopiesMatchedByTheGlobAreNotCountedTwice() throws {
+        for rotation in [Rotation.copytruncate, .copy] {
+            try rotationCell(rotation, keepOpen: true, pattern: "app.jsonl*")
+        }
+    }
+
+    func rotationCell(_ rotation: Rotation, keepOpen: Bool, pattern: String = "*.jsonl") throws {
+        let cell = "\(rotation.rawValue)/\(keepOpen ? "keep-open" : "reopen-per-line")/\(pattern)"
         let dir = try makeTempDir(self)
         let path = dir + "/app.jsonl"
         let h = harness()
-        try h.service.apply([source(dir)], stateDirectory: dir + "/state")
+        let config = LogSourceConfig(name: "app", paths: [dir + "/" + pattern], startAt: .beginning)
+        try h.service.apply([config], stateDirectory: dir + "/state")
         let total = 900
         let writer = LineWriter(path: path, keepOpen: keepOpen, prefix: rotation.rawValue)
         writer.start(total: total)
@@ -329,6 +338,17 @@ final class LogTailServiceTests: XCTestCase {
         try FileManager.default.removeItem(atPath: file)
         h.service.withScrapeCheckpoint {}
         XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+    }
+
+    func testCorruptCheckpointIsReportedAndIgnored() throws {
+        let dir = try makeTempDir(self)
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        append("{not a checkpoint", to: dir + "/state/" + Checkpoint.fileName)
+        append(logLine("k") + "\n", to: dir + "/app.jsonl")
+        let h = harness()
+        try h.service.apply([source(dir)], stateDirectory: dir + "/state")
+        XCTAssertTrue(waitUntil { h.ingest.count == 1 })
+        XCTAssertTrue(h.events.all.contains { $0.level == .warning && $0.message.contains("checkpoint") }, "\(h.events.all)")
     }
 
     func testUnusableStateDirectoryThrows() throws {
