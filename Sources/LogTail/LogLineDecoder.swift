@@ -309,7 +309,8 @@ public final class LogLineDecoder {
         if endpoint == nil, url != nil {
             endpoint = urlEndpoint
         }
-        let regionLabel = source.region ?? regionCode ?? endpoint?.region ?? "unknown"
+        // The line says first (code, then host or URL); the source's `region` is the default.
+        let regionLabel = regionCode ?? endpoint?.region ?? source.region ?? "unknown"
         let providerLabel: String
         if let provider, !provider.isEmpty {
             providerLabel = provider

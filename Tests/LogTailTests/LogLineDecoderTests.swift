@@ -80,7 +80,10 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(try record(#"{"region": "api.llmai.example", "status_code": 200}"#).region, "unknown")
         var eu = source
         eu.region = "eu"
-        XCTAssertEqual(try record(#"{"region": "us", "status_code": 200}"#, source: eu).region, "eu")
+        // The source's region is the default for lines that do not say; a line that says wins.
+        XCTAssertEqual(try record(#"{"region": "us", "status_code": 200}"#, source: eu).region, "us")
+        XCTAssertEqual(try record(#"{"url": "https://llm-gateway.assemblyai.com/v1/chat/completions", "status_code": 200}"#, source: eu).region, "us")
+        XCTAssertEqual(try record(#"{"region": "api.llmai.example", "status_code": 200}"#, source: eu).region, "eu")
         XCTAssertEqual(try record(#"{"status_code": 200}"#, source: eu).region, "eu")
     }
 
