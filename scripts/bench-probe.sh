@@ -62,10 +62,10 @@ YML
 BB_PORT=$((20000 + RANDOM % 20000))
 "$BLACKBOX" --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" --log.level=warn \
   >"$WORK/blackbox.log" 2>&1 & BB_PID=$!; PIDS+=($BB_PID)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
 PROBE_PATH="/probe?module=https_2xx&target=$URL/"
 curl -sf "http://127.0.0.1:$BB_PORT$PROBE_PATH" | grep -q '^probe_success 1' || {
-  echo "blackbox probe fails:"; curl -s "http://127.0.0.1:$BB_PORT$PROBE_PATH"; exit 1; }
+  echo "blackbox probe fails:"; curl -s "http://127.0.0.1:$BB_PORT$PROBE_PATH"; cat "$WORK/blackbox.log"; exit 1; }
 
 # gatewatch: RATE http probes at a 1 s interval, in its own process (measures its own /proc/self/stat).
 $BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" > "$WORK/gatewatch.out" & GW_PID=$!; PIDS+=($GW_PID)

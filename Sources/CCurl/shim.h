@@ -3,6 +3,8 @@
 #ifndef GATEWATCH_CCURL_SHIM_H
 #define GATEWATCH_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 typedef size_t (*gw_curl_data_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
 
@@ -23,5 +25,31 @@ static inline CURLMcode gw_curl_multi_setopt_long(CURLM *m, CURLMoption o, long 
 
 /// CURLMsg's payload is a union; Swift reads it through this accessor.
 static inline CURLcode gw_curl_msg_result(const CURLMsg *msg) { return msg->data.result; }
+
+/// A trust store from a PEM file plus, when `system_dir` is non-NULL, that hashed CA directory
+/// (looked up lazily), with the verify flags curl sets on its own stores. NULL when the file
+/// cannot be loaded. Free with gw_trust_store_free.
+static inline void *gw_trust_store_new(const char *ca_file, const char *system_dir) {
+    X509_STORE *store = X509_STORE_new();
+    if (!store) return NULL;
+    if (X509_STORE_load_locations(store, ca_file, system_dir) != 1) { X509_STORE_free(store); return NULL; }
+    X509_STORE_set_flags(store, X509_V_FLAG_TRUSTED_FIRST | X509_V_FLAG_PARTIAL_CHAIN);
+    return store;
+}
+static inline void gw_trust_store_free(void *store) { X509_STORE_free((X509_STORE *)store); }
+
+/// CURLOPT_SSL_CTX_FUNCTION: hands the connection's SSL_CTX the shared, already-built store.
+static CURLcode gw_ssl_ctx_use_store(CURL *curl, void *ssl_ctx, void *store) {
+    (void)curl;
+    SSL_CTX_set1_cert_store((SSL_CTX *)ssl_ctx, (X509_STORE *)store);
+    return CURLE_OK;
+}
+
+/// Verifies this transfer against `store` (which must outlive it) instead of curl's CA options.
+static inline CURLcode gw_curl_easy_use_trust_store(CURL *h, void *store) {
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, gw_ssl_ctx_use_store);
+    if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, store);
+    return rc;
+}
 
 #endif

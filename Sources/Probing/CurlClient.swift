@@ -176,6 +176,8 @@ final class CurlLoop {
     private var transferTokens: [CurlLoopToken: UnsafeMutableRawPointer] = [:]
     private var timers = TimerHeap()
     private var nextToken: CurlLoopToken = 1
+    /// Trust stores built from targets' `ca_file`s, by path; shared by every connection to them.
+    private var trustStores: [String: TrustStore] = [:]
 
     fileprivate init(multi: UnsafeMutableRawPointer) {
         self.multi = multi
@@ -187,6 +189,21 @@ final class CurlLoop {
     /// Number of transfers in flight.
     var activeTransfers: Int { transfers.count }
 
+    /// Drops the trust stores built from CA files, so the next transfers read the files again
+    /// (a reload may have changed them). Transfers in flight keep theirs.
+    func reloadTrustStores() {
+        trustStores.removeAll()
+    }
+
+    /// The shared store for `caFile` (the file's anchors plus the system CA directory), built on
+    /// first use; nil when the file cannot be loaded (curl then reports it).
+    private func trustStore(for caFile: String) -> TrustStore? {
+        if let store = trustStores[caFile] { return store }
+        guard let store = TrustStore(caFile: caFile) else { return nil }
+        trustStores[caFile] = store
+        return store
+    }
+
     /// Starts a transfer; `completion` runs on the loop thread when it ends (not when cancelled).
     /// A transfer curl refuses to set up completes at once with the error.
     @discardableResult
@@ -196,7 +213,8 @@ final class CurlLoop {
             completion(CurlResponse(code: Int(CURLE_FAILED_INIT.rawValue), errorMessage: "curl_easy_init failed"))
             return token
         }
-        let transfer = Transfer(easy: easy, token: token, request: request, completion: completion)
+        let store = request.insecureSkipVerify ? nil : request.caFile.flatMap { trustStore(for: $0) }
+        let transfer = Transfer(easy: easy, token: token, request: request, trustStore: store, completion: completion)
         if let failure = transfer.configure() {
             transfer.release()
             completion(failure)
@@ -356,6 +374,8 @@ private final class Transfer {
     let token: CurlLoopToken
     let request: CurlRequest
     let completion: (CurlResponse) -> Void
+    /// Kept alive while the transfer runs (its SSL_CTX refers to the store).
+    private let trustStore: TrustStore?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var released = false
@@ -364,11 +384,12 @@ private final class Transfer {
     var body: [UInt8] = []
     var bodyTruncated = false
 
-    init(easy: UnsafeMutableRawPointer, token: CurlLoopToken, request: CurlRequest,
+    init(easy: UnsafeMutableRawPointer, token: CurlLoopToken, request: CurlRequest, trustStore: TrustStore?,
          completion: @escaping (CurlResponse) -> Void) {
         self.easy = easy
         self.token = token
         self.request = request
+        self.trustStore = trustStore
         self.completion = completion
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -397,9 +418,16 @@ private final class Transfer {
         check(gw_curl_easy_setopt_long(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_CERTINFO, 1))
         check(gw_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, "gatewatch-probe"))
-        if let ca = r.caFile {
-            // Extra anchors: the target's file plus the system's CA directory (uncached by curl,
-            // but the file is small and this never evicts the cached system store).
+        if let store = trustStore {
+            // Extra anchors: the target's file plus the system's CA directory, in a store built
+            // once and handed to each connection's SSL_CTX. curl loads nothing itself, and with
+            // its cache off for this transfer it never evicts the cached system store.
+            check(gw_curl_easy_setopt_pointer(easy, CURLOPT_CAINFO, nil))
+            check(gw_curl_easy_setopt_pointer(easy, CURLOPT_CAPATH, nil))
+            check(gw_curl_easy_setopt_long(easy, CURLOPT_CA_CACHE_TIMEOUT, 0))
+            check(gw_curl_easy_use_trust_store(easy, store.pointer))
+        } else if let ca = r.caFile {
+            // A file the store could not load: curl loads it again and reports why it fails.
             check(gw_curl_easy_setopt_string(easy, CURLOPT_CAINFO, ca))
         } else {
             // The system bundle alone, without the CA directory: that makes the X509 store
@@ -552,6 +580,21 @@ private final class Transfer {
         headers.append(HTTPHeader(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<nameEnd]), as: UTF8.self),
                                   String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)))
     }
+}
+
+/// An OpenSSL trust store (X509_STORE) built from a CA file; freed when the last holder (the
+/// loop's table, transfers using it) lets go. Loop-thread only.
+private final class TrustStore {
+    static let systemDirectory = "/etc/ssl/certs"
+    let pointer: UnsafeMutableRawPointer
+
+    init?(caFile: String) {
+        let dir = FileManager.default.fileExists(atPath: TrustStore.systemDirectory) ? TrustStore.systemDirectory : nil
+        guard let p = gw_trust_store_new(caFile, dir) else { return nil }
+        pointer = p
+    }
+
+    deinit { gw_trust_store_free(pointer) }
 }
 
 /// C callbacks (capture nothing, so they convert to C function pointers). `userdata` is the

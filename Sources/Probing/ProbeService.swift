@@ -196,6 +196,7 @@ final class ProbeEngine: @unchecked Sendable {
     }
 
     func apply(_ plans: [ProbePlan], loop: CurlLoop) {
+        loop.reloadTrustStores()
         let names = Set(plans.map(\.name))
         for (name, entry) in entries where !names.contains(name) {
             if let timer = entry.timer { loop.cancelTimer(timer) }

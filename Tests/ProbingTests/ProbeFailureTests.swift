@@ -97,6 +97,14 @@ final class ProbeFailureTests: XCTestCase {
         try assertTransport(server.httpsURL, code: 60, message: "SSL certificate problem: certificate has expired")
     }
 
+    func testUnreadableCAFileIsReportedByCurl() throws {
+        let server = try TestServer(tls: try certs.tls("server"))
+        let result = try runOnce(ProbeConfig(name: "tls", target: "t", kind: .tls, interval: 60),
+                                 target(server.httpsURL, ca: "missing"))
+        XCTAssertEqual(result.outcome, .failure)
+        XCTAssertEqual(curl(result)?.code, 77, "CURLE_SSL_CACERT_BADFILE")
+    }
+
     func testInsecureSkipVerifyAcceptsTheWrongCA() throws {
         try certs.makeCA("other-ca")
         let server = try TestServer(tls: try certs.tls("server"))
