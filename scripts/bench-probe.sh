@@ -69,7 +69,7 @@ curl -sf "http://127.0.0.1:$BB_PORT$PROBE_PATH" | grep -q '^probe_success 1' || 
 
 # gatewatch: RATE http probes at a 1 s interval, in its own process (measures its own /proc/self/stat).
 $BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" > "$WORK/gatewatch.out" & GW_PID=$!; PIDS+=($GW_PID)
-# For reference: a plain C libcurl loop doing the same per probe (the floor for any libcurl prober).
+# For reference: a plain C libcurl loop (CA file and CERTINFO per connection, as a straightforward prober would).
 FLOOR=""
 if command -v cc >/dev/null && cc -O2 -o "$WORK/curl-floor" scripts/bench-probe/curl-floor.c -lcurl 2>/dev/null; then
   "$WORK/curl-floor" "$URL/" "$WORK/ca.pem" "$RATE" "$SECONDS_RUN" > "$WORK/floor.out" & FL_PID=$!; PIDS+=($FL_PID)
@@ -123,7 +123,7 @@ awk -v gr="$GW_RUNS" -v gc="$GW_CPU" -v br="$BB_RUNS" -v bc="$BB_CPU" -v kr="$KA
   printf "%-34s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
   printf "%-34s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
   printf "%-34s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
-  if (fr > 0) printf "%-34s %8d %12.3f %24.3f\n", "plain C libcurl loop (reference)", fr, fc, fc / fr * 1000
+  if (fr > 0) printf "%-34s %8d %12.3f %24.3f\n", "plain C libcurl loop (CAINFO+CERTINFO)", fr, fc, fc / fr * 1000
   printf "%-34s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
   printf "\nratio gatewatch / blackbox_exporter, like for like: %.2f (goal: <= 0.50)\n", g / b
   printf "ratio gatewatch keep-alive / blackbox_exporter:     %.2f (not like for like: no connect or handshake per probe)\n", k / b

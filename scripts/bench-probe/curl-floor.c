@@ -1,6 +1,7 @@
-/* The floor for a libcurl prober: a plain C loop doing what gatewatch's engine does per probe
- * (new easy handle, new connection, full TLS handshake, CA file, certinfo, status), RATE times a
- * second for SECONDS, on one multi handle. Prints its own CPU seconds (getrusage).
+/* A reference libcurl prober: a plain C loop doing per probe what a straightforward libcurl
+ * prober does (new easy handle, new connection, full TLS handshake, CAINFO file, CERTINFO for the
+ * expiry, status), RATE times a second for SECONDS, on one multi handle. Prints its own CPU
+ * seconds (getrusage).
  * Usage: curl-floor URL CAFILE RATE SECONDS */
 #include <curl/curl.h>
 #include <stdio.h>
