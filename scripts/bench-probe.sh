@@ -120,11 +120,11 @@ FL_CPU=$(sed -n 's/.*floor_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$FLOOR")
 echo
 awk -v gr="$GW_RUNS" -v gc="$GW_CPU" -v br="$BB_RUNS" -v bc="$BB_CPU" -v kr="$KA_RUNS" -v kc="$KA_CPU" -v fr="${FL_RUNS:-0}" -v fc="${FL_CPU:-0}" 'BEGIN {
   g = gc / gr * 1000; b = bc / br * 1000; k = kc / kr * 1000
-  printf "%-34s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
-  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
-  printf "%-34s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
-  if (fr > 0) printf "%-34s %8d %12.3f %24.3f\n", "plain C libcurl loop (CAINFO+CERTINFO)", fr, fc, fc / fr * 1000
-  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
+  printf "%-40s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
+  printf "%-40s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
+  printf "%-40s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
+  if (fr > 0) printf "%-40s %8d %12.3f %24.3f\n", "plain C libcurl loop (CAINFO+CERTINFO)", fr, fc, fc / fr * 1000
+  printf "%-40s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
   printf "\nratio gatewatch / blackbox_exporter, like for like: %.2f (goal: <= 0.50)\n", g / b
   printf "ratio gatewatch keep-alive / blackbox_exporter:     %.2f (not like for like: no connect or handshake per probe)\n", k / b
 }'
