@@ -5,7 +5,7 @@ ARGS ?=
 PYTHON := $(CURDIR)/.build-venv/bin/python3
 export GATEWATCH_TEST_PYTHON := $(PYTHON)
 
-.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-probe clean check-config
+.PHONY: run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest bench-probe bench-sim clean check-config
 
 run: deps release
 	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
@@ -30,7 +30,7 @@ test: deps-test
 	$(SWIFT) test --skip-build
 
 # Benchmarks: outside the test suite, each prints gatewatch's figures beside a competitor's.
-bench: bench-render bench-scrape bench-probe
+bench: bench-render bench-scrape bench-ingest bench-probe bench-sim
 
 bench-render: deps-bench
 	$(SWIFT) build -c release --product GatewatchBench
@@ -39,9 +39,16 @@ bench-render: deps-bench
 bench-scrape: deps-bench
 	scripts/bench-scrape.sh
 
+bench-ingest: deps-bench
+	scripts/bench-ingest.sh
+
 # Probe engine vs prometheus-blackbox-exporter: CPU per 1,000 HTTPS probes (PROBE_RATE probes/s for PROBE_SECONDS).
 bench-probe: deps-bench
 	scripts/bench-probe.sh $(or $(PROBE_RATE),50) $(or $(PROBE_SECONDS),30)
+
+bench-sim: deps-bench
+	$(SWIFT) build -c release --product gatewatch
+	scripts/bench-sim.sh
 
 clean:
 	rm -rf .build .build-venv

@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gatewatch", dependencies: [
-            "Gatewatch", "GatewatchCore", "Probing",
+            "Gatewatch", "GatewatchCore", "LogTail", "Probing", "Simulator", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks live outside the test suite (make bench-*).

@@ -66,8 +66,4 @@ enum RenderBenchmark {
         }
         return registry
     }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.padding(toLength: width, withPad: " ", startingAt: 0)
-    }
 }

@@ -17,6 +17,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// Seconds `stop()` waits for in-flight requests before it stops the workers.
     public var shutdownGracePeriod: Double = 5
+    /// One thread per connection instead of the pool (`threads` is then ignored): a handler that
+    /// blocks (the simulator's slow or hanging upstream) stalls only its own connection, at the
+    /// cost of a thread per open connection (up to `connectionLimit`).
+    public var threadPerConnection: Bool = false
 
     public init(listenAddresses: [String], threads: Int = 4, connectionLimit: Int = 256,
                 connectionTimeout: Int = 30, maxHeaderBytes: Int = 8192, maxBodyBytes: Int = 1 << 20,

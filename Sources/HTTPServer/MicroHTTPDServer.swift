@@ -142,8 +142,12 @@ public final class HTTPServer: Sendable {
         // poll(), not epoll: in libmicrohttpd 0.9.75 MHD_quiesce_daemon on an epoll thread pool races
         // with the workers' own removal of the listen socket and aborts the process ("Failed to
         // remove listen FD from epoll set"); the poll loop quiesces through the ITC pipe instead.
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
-        let threads = UInt32(configuration.threads)
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
+        var threads = UInt32(configuration.threads)
+        if configuration.threadPerConnection {
+            flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue
+            threads = 1  // no pool: MHD refuses a pool size above 1 with thread-per-connection
+        }
         let limit = UInt32(configuration.connectionLimit)
         let timeout = UInt32(configuration.connectionTimeout)
         // Room for the header block plus MHD's own bookkeeping and read buffer.

@@ -23,6 +23,13 @@ public struct Exemplar: Sendable {
             let nameLength = name.unicodeScalars.count
             guard nameLength <= budget else { continue }
             budget -= nameLength
+            // Fast path: a value with no more UTF-8 bytes than the budget has no more characters.
+            let bytes = labelValue.utf8.count
+            if bytes <= budget {
+                kept.append((name, labelValue))
+                budget -= labelValue.utf8.allSatisfy { $0 < 0x80 } ? bytes : labelValue.unicodeScalars.count
+                continue
+            }
             let scalars = labelValue.unicodeScalars
             if scalars.count <= budget {
                 kept.append((name, labelValue))

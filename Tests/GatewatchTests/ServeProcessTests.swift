@@ -73,9 +73,11 @@ final class ServeProcessTests: XCTestCase {
         let dir = try makeTempDir(self)
         let config = try writeConfig(dir)
         let log = dir.appendingPathComponent("logs/app.jsonl")
+        // Recent timestamps: headers older than limits.ratelimit_series_ttl (1 h) are stale and not exposed.
+        let now = Int(Date().timeIntervalSince1970)
         let lines = [
-            #"{"timestamp": 1795000000.5, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 200, "request_id": "a1", "latency_ms": 834.2, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "12", "X-RateLimit-Reset": "41"}}"#,
-            #"{"timestamp": 1795000001, "region": "llm-gateway.eu.assemblyai.com", "model": "claude-sonnet-4-6", "status_code": 429, "request_id": "6e6f340d-6580-4cd4-a3f9-d6cb7323a9bd", "error": {"error": "rate limited"}, "latency_ms": 20}"#,
+            #"{"timestamp": \#(now - 2).5, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 200, "request_id": "a1", "latency_ms": 834.2, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "12", "X-RateLimit-Reset": "41"}}"#,
+            #"{"timestamp": \#(now - 1), "region": "llm-gateway.eu.assemblyai.com", "model": "claude-sonnet-4-6", "status_code": 429, "request_id": "6e6f340d-6580-4cd4-a3f9-d6cb7323a9bd", "error": {"error": "rate limited"}, "latency_ms": 20}"#,
             "this is not json",
         ]
         try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: false, encoding: .utf8)

@@ -1,0 +1,1 @@
+enum BuildRevision { static let value = "unknown" }

@@ -1,0 +1,160 @@
+import Metrics
+import Synchronization
+
+/// Turns each RequestRecord (from a probe or a log line) into metrics and state: the upstream
+/// request families of CONTRACT section 3, the headroom tracker, the recent-failures ring and
+/// the status windows.
+///
+/// Thread-safe and cheap on the hot path: the series handles of a (provider, region, model,
+/// source, code) key are looked up once under a lock and then updated lock-free; errors, which
+/// are rarer, take their counter from the family (one more lookup).
+public final class Recorder: Sendable {
+    /// Bucket bounds of `gatewatch_request_duration_seconds` (CONTRACT section 3).
+    public static let durationBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80]
+    /// Handle cache entries kept before the cache is cleared (bad input must not grow it forever).
+    static let maxCachedKeys = 20_000
+
+    public let headroom: HeadroomTracker
+    public let failures: RecentFailures
+    public let windows: StatusWindows
+
+    let requests: CounterFamily
+    let errors: CounterFamily
+    let duration: HistogramFamily
+    let truncated: CounterFamily
+    private let classifier = ErrorClassifier()
+    private let providerAPIs: Mutex<[String: ProviderAPI]>
+    private let handles = Mutex<[SeriesKey: Handles]>([:])
+
+    private struct SeriesKey: Hashable {
+        var provider: String
+        var region: String
+        var model: String
+        var source: RecordSource
+        var code: Int
+    }
+
+    private struct Handles: Sendable {
+        var api: ProviderAPI
+        var requests: Counter
+        var duration: Histogram
+        var truncated: Counter
+    }
+
+    /// - Parameter providerAPIs: the API dialect of each configured provider id; others are
+    ///   `ProviderAPI.forProvider(_:)`.
+    public init(registry: MetricsRegistry, headroom: HeadroomTracker, failures: RecentFailures,
+                windows: StatusWindows, providerAPIs: [String: ProviderAPI] = [:]) {
+        self.headroom = headroom
+        self.failures = failures
+        self.windows = windows
+        self.providerAPIs = Mutex(providerAPIs)
+        // Label names in alphabetical order, as the exposition prints them.
+        let base = ["model", "provider", "region", "source"]
+        requests = registry.counter("gatewatch_requests_total",
+                                    help: "Upstream requests seen, from probes and logs, by HTTP status (\"none\" when no response came back).",
+                                    labelNames: ["code"] + base)
+        errors = registry.counter("gatewatch_request_errors_total",
+                                  help: "Failed upstream requests by error class and reason; exemplar: the latest failing request_id.",
+                                  labelNames: ["class", "model", "provider", "reason", "region", "source"])
+        duration = registry.histogram("gatewatch_request_duration_seconds",
+                                      help: "Upstream request latency in seconds; exemplar: a request_id.",
+                                      labelNames: base, buckets: Self.durationBuckets)
+        truncated = registry.counter("gatewatch_truncated_responses_total",
+                                     help: "Responses that stopped at the token limit (finish_reason \"length\").",
+                                     labelNames: base)
+    }
+
+    /// Replaces the provider → API map (config reload).
+    public func setProviderAPIs(_ map: [String: ProviderAPI]) {
+        providerAPIs.withLock { $0 = map }
+        handles.withLock { $0.removeAll() }  // they carry the API of their provider
+    }
+
+    /// The API dialect of a provider id.
+    public func api(for provider: String) -> ProviderAPI {
+        providerAPIs.withLock { $0[provider] } ?? ProviderAPI.forProvider(provider)
+    }
+
+    /// Records one request; returns its classification (nil for a success).
+    @discardableResult
+    public func record(_ record: RequestRecord) -> Classification? {
+        let h = handles(for: record)
+        let classification = classifier.classify(record, api: h.api)
+        let exemplar = record.requestID.map { Exemplar(labels: [("request_id", $0)]) }
+        h.requests.inc()
+        if let latency = record.latency, latency.isFinite, latency >= 0 {
+            h.duration.observe(latency, exemplar: exemplar)
+        }
+        if record.finishReason == "length" {
+            h.truncated.inc()
+        }
+        if let c = classification {
+            errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason, record.region,
+                           record.source.rawValue]).inc(exemplar: exemplar)
+            failures.append(record: record, classification: c)
+        }
+        headroom.record(provider: record.provider, region: record.region, model: record.model,
+                        headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
+        windows.record(record: record, classification: classification)
+        return classification
+    }
+
+    private func handles(for record: RequestRecord) -> Handles {
+        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                            source: record.source, code: record.statusCode ?? 0)
+        if let h = handles.withLock({ $0[key] }) { return h }
+        let labels = [record.model, record.provider, record.region, record.source.rawValue]
+        let h = Handles(api: api(for: record.provider),
+                        requests: requests.labels([record.codeLabel] + labels),
+                        duration: duration.labels(labels),
+                        truncated: truncated.labels(labels))
+        handles.withLock { cache in
+            if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
+            cache[key] = h
+        }
+        return h
+    }
+
+    /// Registers the six `gatewatch_ratelimit_*` families, filled from the headroom tracker at
+    /// each scrape so the estimate is right for the instant of the scrape. Expired keys lose
+    /// their series; a key whose observation expired keeps only its window-requests series.
+    public func exposeHeadroom(on registry: MetricsRegistry) {
+        let labels = ["model", "provider", "region"]
+        let limit = registry.gauge("gatewatch_ratelimit_limit_requests",
+                                   help: "X-RateLimit-Limit as last observed: requests allowed per window.", labelNames: labels)
+        let remaining = registry.gauge("gatewatch_ratelimit_remaining_requests",
+                                       help: "X-RateLimit-Remaining as last observed.", labelNames: labels)
+        let reset = registry.gauge("gatewatch_ratelimit_reset_timestamp_seconds",
+                                   help: "When the observed rate-limit window resets (observation time + X-RateLimit-Reset).",
+                                   labelNames: labels)
+        let observed = registry.gauge("gatewatch_ratelimit_observed_timestamp_seconds",
+                                      help: "When X-RateLimit-* headers were last seen.", labelNames: labels)
+        let ratio = registry.gauge("gatewatch_ratelimit_headroom_ratio",
+                                   help: "Estimated share of the rate limit left now, 0..1.", labelNames: labels)
+        let window = registry.gauge("gatewatch_ratelimit_window_requests",
+                                    help: "Requests seen (probes and logs) in the trailing 60 s.", labelNames: labels)
+        let observedFamilies = [limit, remaining, reset, observed, ratio]
+        let headroom = self.headroom
+        registry.onCollect {
+            for key in headroom.expire() {
+                let values = [key.model, key.provider, key.region]
+                for f in observedFamilies { f.remove(values) }
+                window.remove(values)
+            }
+            for s in headroom.snapshot() {
+                let values = [s.key.model, s.key.provider, s.key.region]
+                window.labels(values).set(Double(s.windowRequests))
+                guard let o = s.observation else {
+                    for f in observedFamilies { f.remove(values) }
+                    continue
+                }
+                limit.labels(values).set(Double(o.limit))
+                remaining.labels(values).set(Double(o.remaining))
+                reset.labels(values).set(o.resetTimestamp)
+                observed.labels(values).set(o.observedTimestamp)
+                ratio.labels(values).set(o.estimate.ratio)
+            }
+        }
+    }
+}

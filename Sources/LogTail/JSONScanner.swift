@@ -1,0 +1,423 @@
+/// A single-pass, allocation-free validating scanner over one JSON text (RFC 8259), used by
+/// `LogLineDecoder`. Every method either consumes one grammatical element and leaves `i` after
+/// it, or throws `.malformedJSON`. Nesting is tracked on an explicit bit stack, never on the
+/// call stack, so any depth is safe. Strings are checked for well-formed UTF-8 and for raw
+/// control characters (a NUL included).
+///
+/// The pointer is borrowed: valid only while the caller's buffer is (one `decode` call).
+struct JSONScanner {
+    let p: UnsafePointer<UInt8>
+    let end: Int
+    var i: Int = 0
+
+    init(_ p: UnsafePointer<UInt8>, count: Int) {
+        self.p = p
+        self.end = count
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while i < end {
+            let b = p[i]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+                i += 1
+            } else {
+                return
+            }
+        }
+    }
+
+    /// The byte at `i`, or 0 at the end (0 is never valid outside a string).
+    @inline(__always)
+    func peek() -> UInt8 {
+        i < end ? p[i] : 0
+    }
+
+    @inline(__always)
+    mutating func expect(_ byte: UInt8) throws(LogRejection) {
+        guard i < end, p[i] == byte else { throw .malformedJSON }
+        i += 1
+    }
+
+    /// A string starting at `i` (the opening quote). Returns the content range and whether it
+    /// holds escapes; `i` ends after the closing quote.
+    @inline(__always)
+    mutating func scanString() throws(LogRejection) -> (start: Int, end: Int, escaped: Bool) {
+        try expect(0x22)
+        let start = i
+        var escaped = false
+        while i < end {
+            // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII
+            // byte (the bit tricks may flag a harmless byte too; the byte path sorts it out).
+            while i &+ 8 <= end {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let quote = w ^ (ones &* 0x22)
+                let backslash = w ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((w &- ones &* 0x20) & ~w) | w
+                if special & (ones &* 0x80) != 0 { break }
+                i &+= 8
+            }
+            guard i < end else { break }
+            let b = p[i]
+            if b == 0x22 {
+                let stop = i
+                i += 1
+                return (start, stop, escaped)
+            }
+            if b >= 0x20 && b < 0x80 && b != 0x5C {
+                i += 1
+                continue
+            }
+            if b == 0x5C {
+                escaped = true
+                try scanEscape()
+            } else if b < 0x20 {
+                throw .malformedJSON
+            } else {
+                try scanUTF8(b)
+            }
+        }
+        throw .malformedJSON
+    }
+
+    /// One escape sequence at `i` (the backslash).
+    private mutating func scanEscape() throws(LogRejection) {
+        guard i + 1 < end else { throw .malformedJSON }
+        switch p[i + 1] {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+            i += 2
+        case 0x75:
+            guard i + 5 < end, JSONScanner.hex4(p, i + 2) != nil else { throw .malformedJSON }
+            i += 6
+        default:
+            throw .malformedJSON
+        }
+    }
+
+    /// One multi-byte UTF-8 sequence whose lead byte `b` is at `i` (Unicode 15 table 3-7).
+    private mutating func scanUTF8(_ b: UInt8) throws(LogRejection) {
+        var length = 0
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch b {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; hi = 0x9F
+        case 0xF0: length = 4; lo = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; hi = 0x8F
+        default: throw .malformedJSON
+        }
+        guard i + length <= end else { throw .malformedJSON }
+        let second = p[i + 1]
+        guard second >= lo && second <= hi else { throw .malformedJSON }
+        var k = 2
+        while k < length {
+            guard p[i + k] & 0xC0 == 0x80 else { throw .malformedJSON }
+            k += 1
+        }
+        i += length
+    }
+
+    static func hex4(_ p: UnsafePointer<UInt8>, _ at: Int) -> UInt32? {
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = p[at + k]
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c &- 0x30
+            case 0x41...0x46: d = c &- 0x37
+            case 0x61...0x66: d = c &- 0x57
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+
+    /// A number at `i` per the JSON grammar; returns its range and whether it is an integer.
+    mutating func scanNumber() throws(LogRejection) -> (start: Int, end: Int, integer: Bool) {
+        let start = i
+        if peek() == 0x2D { i += 1 }
+        let first = peek()
+        if first == 0x30 {
+            i += 1
+        } else if first >= 0x31 && first <= 0x39 {
+            i += 1
+            while i < end, p[i] &- 0x30 < 10 { i += 1 }
+        } else {
+            throw .malformedJSON
+        }
+        var integer = true
+        if peek() == 0x2E {
+            integer = false
+            i += 1
+            guard i < end, p[i] &- 0x30 < 10 else { throw .malformedJSON }
+            while i < end, p[i] &- 0x30 < 10 { i += 1 }
+        }
+        let e = peek()
+        if e == 0x65 || e == 0x45 {
+            integer = false
+            i += 1
+            let sign = peek()
+            if sign == 0x2B || sign == 0x2D { i += 1 }
+            guard i < end, p[i] &- 0x30 < 10 else { throw .malformedJSON }
+            while i < end, p[i] &- 0x30 < 10 { i += 1 }
+        }
+        return (start, i, integer)
+    }
+
+    /// `true`, `false` or `null` at `i`.
+    mutating func scanLiteral() throws(LogRejection) -> Literal {
+        func matches(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            guard i + n <= end else { return false }
+            let q = s.utf8Start
+            for k in 0..<n where p[i + k] != q[k] { return false }
+            return true
+        }
+        switch peek() {
+        case 0x74 where matches("true"): i += 4; return .true
+        case 0x66 where matches("false"): i += 5; return .false
+        case 0x6E where matches("null"): i += 4; return .null
+        default: throw .malformedJSON
+        }
+    }
+
+    enum Literal { case `true`, `false`, null }
+
+    /// Skips one complete value of any kind and depth at `i` (after whitespace), validating it.
+    mutating func skipValue() throws(LogRejection) {
+        var stack = BitStack()
+        while true {
+            // Parse the start of a value.
+            skipWhitespace()
+            switch peek() {
+            case 0x7B: // {
+                i += 1
+                skipWhitespace()
+                if peek() == 0x7D {
+                    i += 1
+                } else {
+                    stack.push(true)
+                    _ = try scanString()
+                    skipWhitespace()
+                    try expect(0x3A)
+                    continue
+                }
+            case 0x5B: // [
+                i += 1
+                skipWhitespace()
+                if peek() == 0x5D {
+                    i += 1
+                } else {
+                    stack.push(false)
+                    continue
+                }
+            case 0x22:
+                _ = try scanString()
+            case 0x74, 0x66, 0x6E:
+                _ = try scanLiteral()
+            default:
+                _ = try scanNumber()
+            }
+            // A value is complete: close containers until one expects another element.
+            while let inObject = stack.top {
+                skipWhitespace()
+                let b = peek()
+                if b == 0x2C {
+                    i += 1
+                    if inObject {
+                        skipWhitespace()
+                        _ = try scanString()
+                        skipWhitespace()
+                        try expect(0x3A)
+                    }
+                    break
+                }
+                if (inObject && b == 0x7D) || (!inObject && b == 0x5D) {
+                    i += 1
+                    stack.pop()
+                    continue
+                }
+                throw .malformedJSON
+            }
+            if stack.isEmpty {
+                return
+            }
+        }
+    }
+
+    /// Decodes the string content `start..<stop` (escapes resolved; lone surrogates become U+FFFD).
+    func string(_ start: Int, _ stop: Int, escaped: Bool) -> String {
+        let raw = UnsafeBufferPointer(start: p + start, count: stop - start)
+        if !escaped {
+            return String(decoding: raw, as: UTF8.self)
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(stop - start)
+        var k = start
+        while k < stop {
+            let b = p[k]
+            if b != 0x5C {
+                out.append(b)
+                k += 1
+                continue
+            }
+            let c = p[k + 1]
+            k += 2
+            switch c {
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                var scalar = JSONScanner.hex4(p, k) ?? 0xFFFD
+                k += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    if k + 6 <= stop, p[k] == 0x5C, p[k + 1] == 0x75,
+                       let low = JSONScanner.hex4(p, k + 2), low >= 0xDC00 && low < 0xE000 {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        k += 6
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                JSONScanner.appendUTF8(scalar, to: &out)
+            default: out.append(c) // " \ /
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension JSONScanner {
+    /// Appends the UTF-8 form of a scalar value (not a surrogate; at most 0x10FFFF).
+    static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+        switch v {
+        case 0..<0x80:
+            out.append(UInt8(v))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | v >> 6))
+            out.append(UInt8(0x80 | v & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | v >> 12))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | v >> 18 & 0x07))
+            out.append(UInt8(0x80 | v >> 12 & 0x3F))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
+        }
+    }
+
+    /// The value of the number `start..<stop` (already validated by `scanNumber`). Exact for
+    /// up to 19 significant digits with small exponents (the common case); other forms go
+    /// through the standard library's correctly rounded parser. Huge values become ±infinity.
+    func double(_ start: Int, _ stop: Int) -> Double {
+        var k = start
+        var negative = false
+        if p[k] == 0x2D { negative = true; k += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        while k < stop, p[k] &- 0x30 < 10 {
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                if mantissa != 0 { digits += 1 }
+            } else {
+                return slowDouble(start, stop)
+            }
+            k += 1
+        }
+        if k < stop, p[k] == 0x2E {
+            k += 1
+            while k < stop, p[k] &- 0x30 < 10 {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(p[k] &- 0x30)
+                    if mantissa != 0 { digits += 1 }
+                    exponent -= 1
+                } else {
+                    return slowDouble(start, stop)
+                }
+                k += 1
+            }
+        }
+        if k < stop {
+            // Exponent part: e[+-]digits
+            k += 1
+            var sign = 1
+            if p[k] == 0x2D { sign = -1; k += 1 } else if p[k] == 0x2B { k += 1 }
+            var e = 0
+            while k < stop {
+                e = e * 10 + Int(p[k] &- 0x30)
+                if e > 400 { return slowDouble(start, stop) }
+                k += 1
+            }
+            exponent += sign * e
+        }
+        var value: Double
+        // Exact below 2^53; one more rounding (within an ulp) for 17-19 digit mantissas.
+        if exponent >= -22 && exponent <= 22 {
+            value = Double(mantissa)
+            if exponent < 0 {
+                value /= JSONScanner.powersOf10[-exponent]
+            } else if exponent > 0 {
+                value *= JSONScanner.powersOf10[exponent]
+            }
+        } else if mantissa == 0 {
+            value = 0
+        } else {
+            return slowDouble(start, stop)
+        }
+        return negative ? -value : value
+    }
+
+    private func slowDouble(_ start: Int, _ stop: Int) -> Double {
+        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: stop - start), as: UTF8.self)
+        return Double(text) ?? .nan
+    }
+
+    static let powersOf10: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+}
+
+/// A stack of booleans (in an object: true; in an array: false) in a machine word up to
+/// depth 64, spilling to an array beyond: skipping shallow values allocates nothing.
+struct BitStack {
+    private var bits: UInt64 = 0
+    private var depth = 0
+    private var spill: [Bool] = []
+
+    var isEmpty: Bool { depth == 0 }
+
+    var top: Bool? {
+        if depth == 0 { return nil }
+        if depth > 64 { return spill[depth - 65] }
+        return bits & (1 << UInt64(depth - 1)) != 0
+    }
+
+    mutating func push(_ v: Bool) {
+        if depth >= 64 {
+            spill.append(v)
+        } else if v {
+            bits |= 1 << UInt64(depth)
+        } else {
+            bits &= ~(1 << UInt64(depth))
+        }
+        depth += 1
+    }
+
+    mutating func pop() {
+        depth -= 1
+        if depth >= 64 {
+            spill.removeLast()
+        }
+    }
+}

@@ -1,0 +1,616 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatewatchCore
+
+/// Turns one JSON line of a log source into a `RequestRecord` (CONTRACT section 6), or says why
+/// it cannot: a single validating pass over the bytes, no intermediate JSON tree.
+///
+/// Field names come from the source's `fields:`. Unknown fields are skipped (validated, any
+/// depth). A line that is not one JSON object is `malformed_json`; a known field with an unusable
+/// value is `invalid_value`; neither a status nor an error is `missing_field`.
+///
+/// Not thread-safe (it keeps small caches of recent strings): one decoder per thread.
+public final class LogLineDecoder {
+    private enum Field: UInt8 {
+        case timestamp, region, model, status, requestID, error, latencyMs, headers
+        case durationSeconds, finishReason, provider, url
+    }
+
+    private let source: LogSourceConfig
+    /// The field names' bytes, back to back; spans index into it. Raw storage: no
+    /// reference counting or exclusivity checks on the per-key path.
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    private let keySpans: UnsafeMutableBufferPointer<KeySpan>
+    private let keyStrings: [(String, Field)]
+    private let strings = StringCache()
+    /// Where the next key search starts (raw storage: no exclusivity checks per key).
+    private let nextKey: UnsafeMutablePointer<Int>
+
+    private struct KeySpan {
+        var start: Int
+        var count: Int
+        var field: Field
+    }
+
+    public init(source: LogSourceConfig) {
+        self.source = source
+        let f = source.fields
+        let pairs: [(String, Field)] = [
+            (f.timestamp, .timestamp), (f.region, .region), (f.model, .model), (f.status, .status),
+            (f.requestID, .requestID), (f.error, .error), (f.latencyMs, .latencyMs), (f.headers, .headers),
+            (f.durationSeconds, .durationSeconds), (f.finishReason, .finishReason),
+            (f.provider, .provider), (f.url, .url),
+        ]
+        var bytes: [UInt8] = []
+        var spans: [KeySpan] = []
+        for (name, field) in pairs {
+            spans.append(KeySpan(start: bytes.count, count: name.utf8.count, field: field))
+            bytes.append(contentsOf: name.utf8)
+        }
+        keyBytes = .allocate(capacity: max(1, bytes.count))
+        _ = keyBytes.initialize(from: bytes)
+        keySpans = .allocate(capacity: spans.count)
+        _ = keySpans.initialize(from: spans)
+        keyStrings = pairs
+        nextKey = .allocate(capacity: 1)
+        nextKey.initialize(to: 0)
+    }
+
+    deinit {
+        keyBytes.deallocate()
+        keySpans.deallocate()
+        nextKey.deallocate()
+    }
+
+    /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
+    /// record's time when the line has no timestamp.
+    public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> Result<RequestRecord, LogRejection> {
+        var result: Result<RequestRecord, LogRejection> = .failure(.malformedJSON)
+        if let reason = decode(line, now: now, into: { result = .success($0) }) {
+            result = .failure(reason)
+        }
+        return result
+    }
+
+    /// The fast form: hands the record to `sink` (borrowed, no copy) and returns nil, or returns
+    /// why the line was rejected.
+    @inline(__always)
+    public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double, into sink: (RequestRecord) -> Void) -> LogRejection? {
+        guard let base = line.baseAddress, line.count > 0 else { return .malformedJSON }
+        var s = JSONScanner(base, count: line.count)
+        do {
+            return try decodeObject(&s, now: now, sink)
+        } catch {
+            return error
+        }
+    }
+
+    /// Whether `bytes` hold exactly one JSON value (surrounding whitespace allowed).
+    public static func isJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return false }
+        var s = JSONScanner(base, count: bytes.count)
+        guard (try? s.skipValue()) != nil else { return false }
+        s.skipWhitespace()
+        return s.i == s.end
+    }
+
+    /// Convenience for tests and tools.
+    public func decode(_ line: String, now: Double) -> Result<RequestRecord, LogRejection> {
+        var copy = line
+        return copy.withUTF8 { decode($0, now: now) }
+    }
+
+    private func field(_ s: JSONScanner, _ key: (start: Int, end: Int, escaped: Bool)) -> Field? {
+        let n = key.end - key.start
+        if key.escaped {
+            let name = s.string(key.start, key.end, escaped: true)
+            return keyStrings.first { $0.0 == name }?.1
+        }
+        let kb = keyBytes.baseAddress.unsafelyUnwrapped
+        let q = s.p + key.start
+        // Lines of one log list their keys in the same order: try the one after the last match first.
+        let count = keySpans.count
+        var j = nextKey.pointee
+        for _ in 0..<count {
+            if j >= count { j = 0 }
+            let span = keySpans[j]
+            if span.count == n && bytesEqual(kb + span.start, q, n) {
+                nextKey.pointee = j + 1
+                return span.field
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    private func decodeObject(_ s: inout JSONScanner, now: Double, _ sink: (RequestRecord) -> Void) throws(LogRejection) -> LogRejection? {
+        s.skipWhitespace()
+        try s.expect(0x7B)
+        var invalid = false
+        var timestamp: Double?
+        var region: String?
+        var model = ""
+        var status: Int?
+        var requestID: String?
+        var errorBody: ErrorBody?
+        var errorString: String?
+        var hasError = false
+        var latencyMs: Double?
+        var durationSeconds: Double?
+        var headers: [HTTPHeader] = []
+        var rateLimit = RateLimitBuilder()
+        var finishReason: String?
+        var provider: String?
+        var url: String?
+        var regionIsHost = false
+        var regionEndpoint: ProviderInference.Endpoint?
+        var urlEndpoint: ProviderInference.Endpoint?
+
+        s.skipWhitespace()
+        if s.peek() == 0x7D {
+            s.i += 1
+        } else {
+            while true {
+                s.skipWhitespace()
+                let key = try s.scanString()
+                s.skipWhitespace()
+                try s.expect(0x3A)
+                s.skipWhitespace()
+                let field = self.field(s, key)
+                if let field {
+                    switch field {
+                    case .timestamp:
+                        switch try value(&s) {
+                        case .null: timestamp = nil
+                        case .number(let v):
+                            if v.isFinite && v >= 0 { timestamp = v > 1e11 ? v / 1000 : v } else { invalid = true }
+                        case .string(let a, let b, let esc):
+                            if !esc, let t = RFC3339.parse(s.p, a, b) {
+                                timestamp = t
+                            } else if let v = numberText(s, a, b), v.isFinite, v >= 0 {
+                                timestamp = v > 1e11 ? v / 1000 : v
+                            } else {
+                                invalid = true
+                            }
+                        default: invalid = true
+                        }
+                    case .region:
+                        switch try value(&s) {
+                        case .null: region = nil
+                        case .string(let a, let b, let esc):
+                            if esc {
+                                region = s.string(a, b, escaped: true)
+                                regionEndpoint = ProviderInference.isHostOrURL(region ?? "") ? ProviderInference.endpoint(region ?? "") : nil
+                                regionIsHost = regionEndpoint != nil || ProviderInference.isHostOrURL(region ?? "")
+                            } else {
+                                let entry = strings.entry(s.p, a, b)
+                                region = entry.string
+                                regionIsHost = entry.isHostOrURL
+                                regionEndpoint = regionIsHost ? entry.endpoint : nil
+                            }
+                        default: invalid = true
+                        }
+                    case .model:
+                        model = try optionalString(&s, &invalid) ?? ""
+                    case .status:
+                        switch try value(&s) {
+                        case .null: status = nil
+                        case .number(let v):
+                            if v >= 0 && v <= 999 && v == v.rounded(.down) { status = Int(v) } else { invalid = true }
+                        case .string(let a, let b, _):
+                            if let v = numberText(s, a, b), v >= 0 && v <= 999 && v == v.rounded(.down) {
+                                status = Int(v)
+                            } else {
+                                invalid = true
+                            }
+                        default: invalid = true
+                        }
+                    case .requestID:
+                        let start = s.i
+                        switch try value(&s) {
+                        case .null: requestID = nil
+                        case .string(let a, let b, let esc): requestID = s.string(a, b, escaped: esc)
+                        case .number: requestID = raw(s, start, s.i)
+                        default: invalid = true
+                        }
+                    case .error:
+                        let start = s.i
+                        switch try value(&s) {
+                        case .null, .false:
+                            hasError = false; errorBody = nil; errorString = nil
+                        case .string(let a, let b, let esc):
+                            hasError = true; errorBody = nil; errorString = s.string(a, b, escaped: esc)
+                        case .container:
+                            hasError = true; errorString = nil
+                            errorBody = .json(String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self))
+                        default: invalid = true
+                        }
+                    case .latencyMs:
+                        latencyMs = try optionalDuration(&s, &invalid)
+                    case .durationSeconds:
+                        durationSeconds = try optionalDuration(&s, &invalid)
+                    case .headers:
+                        if s.peek() == 0x7B {
+                            headers.removeAll(keepingCapacity: true)
+                            headers.reserveCapacity(6)
+                            rateLimit = RateLimitBuilder()
+                            try decodeHeaders(&s, into: &headers, rateLimit: &rateLimit)
+                        } else if case .null = try value(&s) {
+                            headers = []
+                        } else {
+                            invalid = true
+                        }
+                    case .finishReason:
+                        finishReason = try optionalString(&s, &invalid)
+                    case .provider:
+                        provider = try optionalString(&s, &invalid)
+                    case .url:
+                        switch try value(&s) {
+                        case .null: url = nil; urlEndpoint = nil
+                        case .string(let a, let b, let esc):
+                            if esc {
+                                url = s.string(a, b, escaped: true)
+                                urlEndpoint = ProviderInference.endpoint(url ?? "")
+                            } else {
+                                let entry = strings.entry(s.p, a, b)
+                                url = entry.string
+                                urlEndpoint = entry.endpoint
+                            }
+                        default: invalid = true
+                        }
+                    }
+                } else {
+                    try s.skipValue()
+                }
+                s.skipWhitespace()
+                if s.peek() == 0x2C {
+                    s.i += 1
+                    continue
+                }
+                try s.expect(0x7D)
+                break
+            }
+        }
+        s.skipWhitespace()
+        guard s.i == s.end else { throw .malformedJSON }
+        if invalid {
+            return .invalidValue
+        }
+        if status == 0 { status = nil }
+        guard status != nil || hasError else { return .missingField }
+
+        // Region, host and provider.
+        var endpoint: ProviderInference.Endpoint?
+        var regionCode: String?
+        if let region {
+            if regionIsHost {
+                endpoint = regionEndpoint
+            } else {
+                let code = region.trimmingASCIIWhitespaceAndLowercased()
+                if !code.isEmpty { regionCode = code }
+            }
+        }
+        if endpoint == nil, url != nil {
+            endpoint = urlEndpoint
+        }
+        let regionLabel = source.region ?? regionCode ?? endpoint?.region ?? "unknown"
+        let providerLabel: String
+        if let provider, !provider.isEmpty {
+            providerLabel = provider
+        } else {
+            providerLabel = endpoint?.provider ?? source.provider
+        }
+
+        var transportFailure: TransportFailure?
+        if let errorString {
+            if status == nil {
+                transportFailure = .message(errorString)
+            } else {
+                errorBody = .text(errorString)
+            }
+        }
+        let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
+        var record = RequestRecord(
+            provider: providerLabel, region: regionLabel, host: endpoint?.host, model: model,
+            source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
+            startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
+            headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
+        record.headers = headers
+        sink(record)
+        return nil
+    }
+
+    private enum Value {
+        case null, `true`, `false`
+        case number(Double)
+        case string(Int, Int, Bool)
+        case container
+    }
+
+    /// One value of any kind; containers are skipped (validated).
+    @inline(__always)
+    private func value(_ s: inout JSONScanner) throws(LogRejection) -> Value {
+        switch s.peek() {
+        case 0x22:
+            let r = try s.scanString()
+            return .string(r.start, r.end, r.escaped)
+        case 0x7B, 0x5B:
+            try s.skipValue()
+            return .container
+        case 0x74, 0x66, 0x6E:
+            switch try s.scanLiteral() {
+            case .true: return .true
+            case .false: return .false
+            case .null: return .null
+            }
+        default:
+            let r = try s.scanNumber()
+            return .number(s.double(r.start, r.end))
+        }
+    }
+
+    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> String? {
+        switch try value(&s) {
+        case .null: return nil
+        case .string(let a, let b, let esc):
+            return esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b)
+        default:
+            invalid = true
+            return nil
+        }
+    }
+
+    private func optionalDuration(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> Double? {
+        switch try value(&s) {
+        case .null: return nil
+        case .number(let v):
+            if v.isFinite && v >= 0 { return v }
+        case .string(let a, let b, _):
+            if let v = numberText(s, a, b), v.isFinite, v >= 0 { return v }
+        default: break
+        }
+        invalid = true
+        return nil
+    }
+
+    /// A number written as a string (`"429"`, `" 41 "`), or nil.
+    private func numberText(_ s: JSONScanner, _ a: Int, _ b: Int) -> Double? {
+        var start = a, stop = b
+        while start < stop, s.p[start] == 0x20 { start += 1 }
+        while stop > start, s.p[stop - 1] == 0x20 { stop -= 1 }
+        guard start < stop else { return nil }
+        var inner = JSONScanner(s.p + start, count: stop - start)
+        guard let r = try? inner.scanNumber(), r.end == inner.end else { return nil }
+        return inner.double(r.start, r.end)
+    }
+
+    private func raw(_ s: JSONScanner, _ start: Int, _ stop: Int) -> String {
+        return String(decoding: UnsafeBufferPointer(start: s.p + start, count: stop - start), as: UTF8.self)
+    }
+
+    /// The `headers` object: names as written; string values decoded, other values as raw JSON text.
+    private func decodeHeaders(_ s: inout JSONScanner, into headers: inout [HTTPHeader],
+                               rateLimit: inout RateLimitBuilder) throws(LogRejection) {
+        try s.expect(0x7B)
+        s.skipWhitespace()
+        if s.peek() == 0x7D {
+            s.i += 1
+            return
+        }
+        while true {
+            s.skipWhitespace()
+            let key = try s.scanString()
+            s.skipWhitespace()
+            try s.expect(0x3A)
+            s.skipWhitespace()
+            let valueStart = s.i
+            let v = try value(&s)
+            let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
+            let name = key.escaped ? s.string(key.start, key.end, escaped: true) : strings.string(s.p, key.start, key.end)
+            switch v {
+            case .null:
+                break
+            case .string(let a, let b, let esc):
+                let text = esc ? s.string(a, b, escaped: true) : String(decoding: UnsafeBufferPointer(start: s.p + a, count: b - a), as: UTF8.self)
+                headers.append(HTTPHeader(name, text))
+                if let kind { rateLimit.set(kind, text: text, number: esc ? nil : numberText(s, a, b)) }
+            default:
+                let text = String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart), as: UTF8.self)
+                headers.append(HTTPHeader(name, text))
+                if let kind {
+                    if case .number(let n) = v { rateLimit.set(kind, text: text, number: n) } else { rateLimit.set(kind, text: text, number: nil) }
+                }
+            }
+            s.skipWhitespace()
+            if s.peek() == 0x2C {
+                s.i += 1
+                continue
+            }
+            try s.expect(0x7D)
+            return
+        }
+    }
+}
+
+/// `X-RateLimit-*` values gathered while scanning headers, with `RateLimitHeaders(headers:)`'s
+/// rules (case-insensitive names; nil unless Limit, Remaining and Reset are all numeric).
+struct RateLimitBuilder {
+    enum Kind: Int { case limit, remaining, reset, model, service }
+    var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
+
+    /// The kind of a header name, compared ASCII case-insensitively.
+    @inline(__always)
+    static func kind(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Kind? {
+        let n = b - a
+        guard n >= 17, n <= 21 else { return nil }
+        // "x-ratelimit-" with letters lowercased by OR 0x20 ('-' is unchanged by it).
+        let w0 = UnsafeRawPointer(p + a).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+        let w1 = UnsafeRawPointer(p + a + 8).loadUnaligned(as: UInt32.self) | 0x2020_2020
+        guard w0 == 0x696C_6574_6172_2D78, w1 == 0x2D74_696D, p[a + 1] == 0x2D, p[a + 11] == 0x2D else { return nil }
+        let q = p + a + 12
+        switch n - 12 {
+        case 5:
+            if equalsLowercase(q, "limit") { return .limit }
+            if equalsLowercase(q, "reset") { return .reset }
+            if equalsLowercase(q, "model") { return .model }
+        case 7:
+            if equalsLowercase(q, "service") { return .service }
+        case 9:
+            if equalsLowercase(q, "remaining") { return .remaining }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Whether the bytes at `p` equal the lowercase ASCII `s`, ignoring the case of `p`'s letters.
+    @inline(__always)
+    static func equalsLowercase(_ p: UnsafePointer<UInt8>, _ s: StaticString) -> Bool {
+        let q = s.utf8Start
+        for k in 0..<s.utf8CodeUnitCount {
+            let x = p[k]
+            let lower = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+            if lower != q[k] { return false }
+        }
+        return true
+    }
+
+    mutating func set(_ kind: Kind, text: String, number: Double?) {
+        switch kind {
+        case .limit: limit = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
+        case .remaining: remaining = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
+        case .reset: reset = number
+        case .model: model = text.isEmpty ? nil : text
+        case .service: service = text.isEmpty ? nil : text
+        }
+    }
+
+    func build() -> RateLimitHeaders? {
+        guard let limit, let remaining, let reset, limit >= 0, reset >= 0, reset.isFinite else { return nil }
+        return RateLimitHeaders(limit: limit, remaining: remaining, resetSeconds: reset, model: model, service: service)
+    }
+}
+
+/// Recently seen strings (models, regions, hosts, header names) by their bytes, so a log that
+/// repeats them does not allocate a new String per line; a host's inferred endpoint is kept
+/// beside it. A direct-mapped table in raw storage (no exclusivity checks on the hot path).
+/// Not thread-safe.
+final class StringCache {
+    struct Entry {
+        var string: String
+        var isHostOrURL: Bool
+        var endpoint: ProviderInference.Endpoint?
+    }
+
+    private static let slots = 256
+    private static let maxLength = 96
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        bytes = .allocate(capacity: StringCache.slots * StringCache.maxLength)
+        lengths = .allocate(capacity: StringCache.slots)
+        lengths.initialize(repeating: -1, count: StringCache.slots)
+        entries = .allocate(capacity: StringCache.slots)
+        entries.initialize(repeating: Entry(string: "", isHostOrURL: false, endpoint: nil), count: StringCache.slots)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        entries.deinitialize(count: StringCache.slots)
+        entries.deallocate()
+    }
+
+    /// The string of these bytes.
+    @inline(__always)
+    func string(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
+        if b - a <= 15 {
+            // Small strings live inline in String: no allocation to save.
+            return String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)
+        }
+        let slot = lookup(p, a, b)
+        return slot < 0 ? String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) : entries[slot].string
+    }
+
+    /// The string of these bytes and whether it is a host or URL, with its endpoint.
+    func entry(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Entry {
+        let slot = lookup(p, a, b)
+        return slot < 0 ? StringCache.make(p + a, b - a) : entries[slot]
+    }
+
+    /// The slot now holding these bytes; -1 for strings too long to cache.
+    @inline(__always)
+    private func lookup(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Int {
+        let n = b - a
+        let q = p + a
+        if n > StringCache.maxLength {
+            return -1
+        }
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8 {
+            h ^= UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= UnsafeRawPointer(q + n - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
+        }
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        let slot = Int(truncatingIfNeeded: (h >> 32) % UInt64(StringCache.slots))
+        let stored = bytes + slot * StringCache.maxLength
+        if lengths[slot] == n && bytesEqual(stored, q, n) {
+            return slot
+        }
+        stored.update(from: q, count: n)
+        lengths[slot] = n
+        entries[slot] = StringCache.make(q, n)
+        return slot
+    }
+
+    private static func make(_ q: UnsafePointer<UInt8>, _ n: Int) -> Entry {
+        let string = String(decoding: UnsafeBufferPointer(start: q, count: n), as: UTF8.self)
+        var host = false
+        for k in 0..<n where q[k] == 0x2E || q[k] == 0x2F || q[k] == 0x3A {
+            host = true
+            break
+        }
+        return Entry(string: string, isHostOrURL: host, endpoint: host ? ProviderInference.endpoint(string) : nil)
+    }
+}
+
+/// Whether `n` bytes at `x` and `y` are equal; word at a time, inlined (short keys and values).
+@inline(__always)
+func bytesEqual(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k &+ 8 <= n {
+        if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
+            return false
+        }
+        k &+= 8
+    }
+    while k < n {
+        if x[k] != y[k] { return false }
+        k &+= 1
+    }
+    return true
+}
+
+extension String {
+    func trimmingASCIIWhitespaceAndLowercased() -> String {
+        if utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }) {
+            return self
+        }
+        var bytes = Array(utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        var changed = start > 0 || bytes.count != utf8.count
+        for k in start..<bytes.count where bytes[k] >= 0x41 && bytes[k] <= 0x5A {
+            bytes[k] |= 0x20
+            changed = true
+        }
+        return changed ? String(decoding: bytes[start...], as: UTF8.self) : self
+    }
+}

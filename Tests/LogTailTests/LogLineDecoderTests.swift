@@ -1,0 +1,254 @@
+import Foundation
+import GatewatchCore
+import XCTest
+@testable import LogTail
+
+final class LogLineDecoderTests: XCTestCase {
+    let source = LogSourceConfig(name: "app", paths: [], provider: "assemblyai_llm_gateway")
+    let now = 1_800_000_000.0
+
+    func decode(_ line: String, source: LogSourceConfig? = nil) -> Result<RequestRecord, LogRejection> {
+        LogLineDecoder(source: source ?? self.source).decode(line, now: now)
+    }
+
+    func record(_ line: String, source: LogSourceConfig? = nil, file: StaticString = #filePath, line l: UInt = #line) throws -> RequestRecord {
+        switch decode(line, source: source) {
+        case .success(let r): return r
+        case .failure(let reason):
+            XCTFail("rejected as \(reason.rawValue): \(line)", file: file, line: l)
+            throw reason
+        }
+    }
+
+    func rejection(_ line: String) -> LogRejection? {
+        if case .failure(let r) = decode(line) { return r }
+        return nil
+    }
+
+    func testTheContractExample() throws {
+        let line = #"{"timestamp": 1795000000.123, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 429, "request_id": "6e6f340d-6580-4cd4-a3f9-d6cb7323a9bd", "error": {"error": "..."}, "latency_ms": 834.2, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "41", "X-RateLimit-Model": "claude-sonnet-4-6"}}"#
+        let r = try record(line)
+        XCTAssertEqual(r.provider, "assemblyai_llm_gateway")
+        XCTAssertEqual(r.region, "eu")
+        XCTAssertEqual(r.model, "claude-sonnet-4-6")
+        XCTAssertEqual(r.source, .log)
+        XCTAssertEqual(r.origin, "app")
+        XCTAssertEqual(r.statusCode, 429)
+        XCTAssertNil(r.transportFailure)
+        XCTAssertEqual(r.startTime, 1795000000.123, accuracy: 1e-6)
+        XCTAssertEqual(r.latency ?? -1, 0.8342, accuracy: 1e-9)
+        XCTAssertEqual(r.requestID, "6e6f340d-6580-4cd4-a3f9-d6cb7323a9bd")
+        XCTAssertEqual(r.errorBody, .json(#"{"error": "..."}"#))
+        XCTAssertEqual(r.headers.count, 4)
+        XCTAssertEqual(r.headers.first, HTTPHeader("X-RateLimit-Limit", "30"))
+        XCTAssertEqual(r.rateLimit, RateLimitHeaders(limit: 30, remaining: 0, resetSeconds: 41, model: "claude-sonnet-4-6"))
+        // The decoder's rate-limit reading agrees with RequestRecord's own.
+        XCTAssertEqual(r.rateLimit, RateLimitHeaders(headers: r.headers))
+    }
+
+    func testTimestampForms() throws {
+        XCTAssertEqual(try record(#"{"timestamp": 1795000000, "status_code": 200}"#).startTime, 1795000000)
+        XCTAssertEqual(try record(#"{"timestamp": 1795000000123, "status_code": 200}"#).startTime, 1795000000.123, accuracy: 1e-6)
+        XCTAssertEqual(try record(#"{"timestamp": "2026-11-23T18:00:00Z", "status_code": 200}"#).startTime, 1795456800)
+        XCTAssertEqual(try record(#"{"timestamp": "2026-11-23T18:00:00.250Z", "status_code": 200}"#).startTime, 1795456800.25, accuracy: 1e-6)
+        XCTAssertEqual(try record(#"{"timestamp": "2026-11-23T20:00:00+02:00", "status_code": 200}"#).startTime, 1795456800)
+        XCTAssertEqual(try record(#"{"timestamp": "2026-11-23 18:00:00z", "status_code": 200}"#).startTime, 1795456800)
+        XCTAssertEqual(try record(#"{"timestamp": "1795000000.5", "status_code": 200}"#).startTime, 1795000000.5)
+        XCTAssertEqual(try record(#"{"timestamp": 1.7950000005e9, "status_code": 200}"#).startTime, 1795000000.5, accuracy: 1e-6)
+        XCTAssertEqual(try record(#"{"status_code": 200}"#).startTime, now)
+        XCTAssertEqual(try record(#"{"timestamp": null, "status_code": 200}"#).startTime, now)
+        for bad in [#""yesterday""#, #""2026-02-30T00:00:00Z""#, #""2026-11-23T18:00:00""#, "true", "-5", "[1]"] {
+            XCTAssertEqual(rejection(#"{"timestamp": \#(bad), "status_code": 200}"#), .invalidValue, bad)
+        }
+        // Cross-check the date arithmetic with Foundation.
+        let f = ISO8601DateFormatter()
+        for text in ["1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2038-01-19T03:14:08Z", "2100-03-01T00:00:00Z"] {
+            XCTAssertEqual(try record(#"{"timestamp": "\#(text)", "status_code": 200}"#).startTime,
+                           f.date(from: text)?.timeIntervalSince1970, text)
+        }
+    }
+
+    func testRegionAsCodeHostOrURLAndTheSourceOverride() throws {
+        XCTAssertEqual(try record(#"{"region": "EU", "status_code": 200}"#).region, "eu")
+        let host = try record(#"{"region": "llm-gateway.eu.assemblyai.com", "status_code": 200}"#)
+        XCTAssertEqual(host.region, "eu")
+        XCTAssertEqual(host.host, "llm-gateway.eu.assemblyai.com")
+        XCTAssertEqual(try record(#"{"region": "https://llm-gateway.assemblyai.com/v1/chat/completions", "status_code": 200}"#).region, "us")
+        XCTAssertEqual(try record(#"{"url": "https://api.eu.assemblyai.com/v2/transcript", "status_code": 200}"#).region, "eu")
+        XCTAssertEqual(try record(#"{"status_code": 200}"#).region, "unknown")
+        XCTAssertEqual(try record(#"{"region": "", "status_code": 200}"#).region, "unknown")
+        XCTAssertEqual(try record(#"{"region": "api.llmai.example", "status_code": 200}"#).region, "unknown")
+        var eu = source
+        eu.region = "eu"
+        XCTAssertEqual(try record(#"{"region": "us", "status_code": 200}"#, source: eu).region, "eu")
+        XCTAssertEqual(try record(#"{"status_code": 200}"#, source: eu).region, "eu")
+    }
+
+    func testProviderFromLineHostOrDefault() throws {
+        XCTAssertEqual(try record(#"{"provider": "llmai", "region": "api.assemblyai.com", "status_code": 200}"#).provider, "llmai")
+        XCTAssertEqual(try record(#"{"url": "https://api.assemblyai.com/v2/transcript", "status_code": 200}"#).provider, "assemblyai_speech")
+        XCTAssertEqual(try record(#"{"region": "streaming.eu.assemblyai.com", "status_code": 101}"#).provider, "assemblyai_speech")
+        XCTAssertEqual(try record(#"{"url": "https://api.llmai.example/v1", "status_code": 200}"#).provider, "assemblyai_llm_gateway")
+        XCTAssertEqual(try record(#"{"provider": "", "status_code": 200}"#).provider, "assemblyai_llm_gateway")
+    }
+
+    func testErrorForms() throws {
+        let transport = try record(#"{"status_code": 0, "error": "curl: (28) Operation timed out after 30001 milliseconds with 0 bytes received"}"#)
+        XCTAssertNil(transport.statusCode)
+        XCTAssertEqual(transport.transportFailure, .message("curl: (28) Operation timed out after 30001 milliseconds with 0 bytes received"))
+        XCTAssertNil(transport.errorBody)
+        XCTAssertEqual(transport.codeLabel, "none")
+        let noStatus = try record(#"{"error": "getaddrinfo ENOTFOUND llm-gateway.assemblyai.com"}"#)
+        XCTAssertEqual(noStatus.transportFailure, .message("getaddrinfo ENOTFOUND llm-gateway.assemblyai.com"))
+        let text = try record(#"{"status_code": 404, "error": "404: Not Found"}"#)
+        XCTAssertEqual(text.errorBody, .text("404: Not Found"))
+        XCTAssertNil(text.transportFailure)
+        let object = try record(#"{"status_code": 200, "error": {"status": "error", "error": "Transcoding failed. File does not appear to contain audio."}}"#)
+        XCTAssertEqual(object.errorBody, .json(#"{"status": "error", "error": "Transcoding failed. File does not appear to contain audio."}"#))
+        let nested = try record(#"{"status_code": 400, "error": {"error": "Invalid request", "metadata": {"errors": ["messages: Field required", {"x": [1, 2e3]}]}}}"#)
+        XCTAssertEqual(nested.errorBody?.text, #"{"error": "Invalid request", "metadata": {"errors": ["messages: Field required", {"x": [1, 2e3]}]}}"#)
+        XCTAssertNil(try record(#"{"status_code": 200, "error": null}"#).errorBody)
+        XCTAssertNil(try record(#"{"status_code": 200, "error": false}"#).errorBody)
+        XCTAssertEqual(try record(#"{"error": "a\nb \"q\" \u00e9 \ud83d\ude00"}"#).transportFailure, .message("a\nb \"q\" é 😀"))
+    }
+
+    func testLatencyFinishReasonAndHeaders() throws {
+        XCTAssertEqual(try record(#"{"status_code": 200, "latency_ms": 250}"#).latency ?? -1, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(try record(#"{"status_code": 200, "latency_ms": 2.5e2}"#).latency ?? -1, 0.25, accuracy: 1e-12)
+        XCTAssertEqual(try record(#"{"status_code": 200, "duration_seconds": 1.5}"#).latency, 1.5)
+        XCTAssertNil(try record(#"{"status_code": 200}"#).latency)
+        XCTAssertEqual(rejection(#"{"status_code": 200, "latency_ms": -1}"#), .invalidValue)
+        XCTAssertEqual(try record(#"{"status_code": 200, "finish_reason": "length"}"#).finishReason, "length")
+        let lower = try record(#"{"status_code": 200, "model": "m", "headers": {"x-ratelimit-limit": 60, "X-RATELIMIT-REMAINING": "7", "x-RateLimit-Reset": " 12.5 ", "Content-Type": "application/json", "X-Multi": ["a", "b"]}}"#)
+        XCTAssertEqual(lower.rateLimit, RateLimitHeaders(limit: 60, remaining: 7, resetSeconds: 12.5))
+        XCTAssertEqual(lower.headers.map(\.name), ["x-ratelimit-limit", "X-RATELIMIT-REMAINING", "x-RateLimit-Reset", "Content-Type", "X-Multi"])
+        XCTAssertEqual(lower.headers[0].value, "60")
+        XCTAssertEqual(lower.headers[4].value, #"["a", "b"]"#)
+        XCTAssertNil(try record(#"{"status_code": 200, "headers": {"X-RateLimit-Limit": "30"}}"#).rateLimit)
+        XCTAssertEqual(rejection(#"{"status_code": 200, "headers": "X-RateLimit-Limit: 30"}"#), .invalidValue)
+    }
+
+    func testRemappedFieldNames() throws {
+        var s = source
+        s.fields.status = "code"
+        s.fields.timestamp = "ts"
+        s.fields.model = "model_name"
+        s.fields.requestID = "id"
+        let r = try record(#"{"ts": 1795000000, "code": 503, "model_name": "m1", "id": 42, "status_code": "ignored"}"#, source: s)
+        XCTAssertEqual(r.statusCode, 503)
+        XCTAssertEqual(r.model, "m1")
+        XCTAssertEqual(r.requestID, "42")
+        XCTAssertEqual(r.startTime, 1795000000)
+        // The default names mean nothing now.
+        if case .failure(let reason) = decode(#"{"status_code": 200}"#, source: s) {
+            XCTAssertEqual(reason, .missingField)
+        } else {
+            XCTFail("accepted without the remapped status field")
+        }
+        // An escaped key matches its decoded name.
+        XCTAssertEqual(try record(#"{"\u0063ode": 201}"#, source: s).statusCode, 201)
+    }
+
+    func testStatusValues() throws {
+        XCTAssertEqual(try record(#"{"status_code": "429"}"#).statusCode, 429)
+        XCTAssertEqual(try record(#"{"status_code": 200.0}"#).statusCode, 200)
+        for bad in ["-1", "1000", "200.5", #""abc""#, "true", "{}"] {
+            XCTAssertEqual(rejection(#"{"status_code": \#(bad)}"#), .invalidValue, bad)
+        }
+        XCTAssertEqual(rejection(#"{"status_code": null}"#), .missingField)
+        XCTAssertEqual(rejection("{}"), .missingField)
+        XCTAssertEqual(rejection(#"{"model": "x", "region": "eu"}"#), .missingField)
+        XCTAssertEqual(rejection(#"{"model": 5, "status_code": 200}"#), .invalidValue)
+    }
+
+    func testGrammarIsEnforced() {
+        let malformed = [
+            "", "   ", "this is not json", "[]", #""string""#, "42", "null",
+            #"{"status_code": 200"#, #"{"status_code": 200,}"#, #"{"status_code" 200}"#, #"{status_code: 200}"#,
+            #"{'status_code': 200}"#, #"{"status_code": 0200}"#, #"{"status_code": 200} trailing"#,
+            #"{"status_code": 200}}"#, #"{"a": [1, 2,], "status_code": 200}"#, #"{"a": .5, "status_code": 200}"#,
+            #"{"a": 1., "status_code": 200}"#, #"{"a": 1e, "status_code": 200}"#, #"{"a": +1, "status_code": 200}"#,
+            #"{"a": "\x", "status_code": 200}"#, #"{"a": "\u12", "status_code": 200}"#, #"{"a": tru, "status_code": 200}"#,
+            #"{"a": NaN, "status_code": 200}"#, "{\"a\": \"tab\there\", \"status_code\": 200}",
+            #"{"a": [}, "status_code": 200}"#, #"{"a": {"b"}, "status_code": 200}"#, #"{"a": [1 2], "status_code": 200}"#,
+        ]
+        for line in malformed {
+            XCTAssertEqual(rejection(line), .malformedJSON, line)
+        }
+        // Whitespace of every JSON kind, a trailing \r (CRLF files), huge and tiny numbers in skipped fields.
+        XCTAssertNil(rejection(" \t{ \"status_code\" :\n200 , \"x\" : [ ] , \"y\" : { } }\r"))
+        XCTAssertNil(rejection(#"{"a": 1e400, "b": -1.5E-400, "c": 123456789012345678901234567890, "status_code": 200}"#))
+        XCTAssertNil(rejection(#"{"a": "\ud800 lone surrogate", "b": "\/\b\f\n\r\t", "status_code": 200}"#))
+    }
+
+    func testBadBytes() {
+        func reject(_ bytes: [UInt8]) -> LogRejection? {
+            let decoder = LogLineDecoder(source: source)
+            var result: LogRejection?
+            bytes.withUnsafeBufferPointer { result = decoder.decode($0, now: now) { _ in } }
+            return result
+        }
+        let good = Array(#"{"model": "m", "status_code": 200}"#.utf8)
+        XCTAssertNil(reject(good))
+        // Invalid UTF-8 in a string: a lone continuation byte, an overlong form, a surrogate, a cut sequence.
+        for bad: [UInt8] in [[0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF5, 0x80, 0x80, 0x80], [0xFF]] {
+            var line = Array(#"{"model": "m"#.utf8) + bad + Array(#"", "status_code": 200}"#.utf8)
+            XCTAssertEqual(reject(line), .malformedJSON, "\(bad)")
+            line = bad + good
+            XCTAssertEqual(reject(line), .malformedJSON, "\(bad)")
+        }
+        // Valid multi-byte UTF-8 is fine.
+        XCTAssertNil(reject(Array(#"{"model": "modèle-日本-😀", "status_code": 200}"#.utf8)))
+        // A NUL byte inside a string and outside.
+        XCTAssertEqual(reject(Array(#"{"model": "a"#.utf8) + [0] + Array(#"b", "status_code": 200}"#.utf8)), .malformedJSON)
+        XCTAssertEqual(reject(good + [0]), .malformedJSON)
+        XCTAssertEqual(reject([0]), .malformedJSON)
+    }
+
+    func testDeepNestingNeitherOverflowsNorFails() {
+        let depth = 200_000
+        let deep = #"{"status_code": 200, "x": "# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        XCTAssertNil(rejection(deep))
+        let deepObjects = #"{"status_code": 200, "x": "# + String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth) + "}"
+        XCTAssertNil(rejection(deepObjects))
+        let unbalanced = #"{"status_code": 200, "x": "# + String(repeating: "[", count: depth) + "}"
+        XCTAssertEqual(rejection(unbalanced), .malformedJSON)
+        XCTAssertEqual(rejection(String(repeating: "[", count: depth)), .malformedJSON)
+        let deepError = #"{"status_code": 500, "error": "# + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "}"
+        XCTAssertEqual(try? decode(deepError).get().errorBody?.text.count, 2000)
+    }
+
+    /// The decoder's verdict (JSON object or not) agrees with Foundation's parser on thousands of
+    /// random mutations of a realistic line.
+    func testAgreesWithFoundationOnMutatedLines() throws {
+        let base = #"{"timestamp": 1795000000.5, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 429, "request_id": "6e6f340d", "error": {"error": "rate limited", "list": [1, -2.5e3, true, null, {"k": "v\n"}]}, "latency_ms": 20, "headers": {"X-RateLimit-Limit": "30"}}"#
+        let alphabet = Array(#"{}[]",: 0123456789-+.eEtrufalsn\"#.utf8)
+        var rng = SystemRandomNumberGenerator()
+        var disagreements: [String] = []
+        for _ in 0..<3000 {
+            var bytes = Array(base.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(alphabet.randomElement(using: &rng) ?? 0x20, at: at)
+                default: bytes[at] = alphabet.randomElement(using: &rng) ?? 0x20
+                }
+            }
+            let foundationOK = (try? JSONSerialization.jsonObject(with: Data(bytes))) is [String: Any]
+            let decoder = LogLineDecoder(source: source)
+            var verdict: LogRejection?
+            bytes.withUnsafeBufferPointer { verdict = decoder.decode($0, now: now) { _ in } }
+            let oursOK = verdict != .malformedJSON
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Foundation's parser accepts a trailing comma (`[1,]`, `{"a": 1,}`); RFC 8259 does not.
+            if foundationOK && !oursOK && text.range(of: #",\s*[}\]]"#, options: .regularExpression) != nil {
+                continue
+            }
+            if foundationOK != oursOK {
+                disagreements.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        XCTAssertEqual(disagreements, [], "decoder and Foundation disagree")
+    }
+}

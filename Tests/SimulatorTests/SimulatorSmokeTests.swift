@@ -1,8 +1,0 @@
-import XCTest
-@testable import Simulator
-
-final class SimulatorSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}
