@@ -62,13 +62,18 @@ YML
 BB_PORT=$((20000 + RANDOM % 20000))
 "$BLACKBOX" --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" --log.level=warn \
   >"$WORK/blackbox.log" 2>&1 & BB_PID=$!; PIDS+=($BB_PID)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
 PROBE_PATH="/probe?module=https_2xx&target=$URL/"
 curl -sf "http://127.0.0.1:$BB_PORT$PROBE_PATH" | grep -q '^probe_success 1' || {
-  echo "blackbox probe fails:"; curl -s "http://127.0.0.1:$BB_PORT$PROBE_PATH"; exit 1; }
+  echo "blackbox probe fails:"; curl -s "http://127.0.0.1:$BB_PORT$PROBE_PATH"; cat "$WORK/blackbox.log"; exit 1; }
 
 # gatewatch: RATE http probes at a 1 s interval, in its own process (measures its own /proc/self/stat).
 $BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" > "$WORK/gatewatch.out" & GW_PID=$!; PIDS+=($GW_PID)
+# For reference: a plain C libcurl loop (CA file and CERTINFO per connection, as a straightforward prober would).
+FLOOR=""
+if command -v cc >/dev/null && cc -O2 -o "$WORK/curl-floor" scripts/bench-probe/curl-floor.c -lcurl 2>/dev/null; then
+  "$WORK/curl-floor" "$URL/" "$WORK/ca.pem" "$RATE" "$SECONDS_RUN" > "$WORK/floor.out" & FL_PID=$!; PIDS+=($FL_PID)
+fi
 # For reference, not like for like: the same probes on kept-alive connections (reuseConnections).
 $BENCH probe-engine "$URL/" "$WORK/ca.pem" "$RATE" 1 "$SECONDS_RUN" keepalive > "$WORK/keepalive.out" & KA_PID=$!; PIDS+=($KA_PID)
 
@@ -97,7 +102,8 @@ PY
 )
 BB_END=$(cpu_of $BB_PID)
 BB_CPU=$(awk -v a="$BB_START" -v b="$BB_END" 'BEGIN { printf "%.3f", b - a }')
-wait $GW_PID $KA_PID
+wait $GW_PID $KA_PID ${FL_PID:-}
+[ -s "$WORK/floor.out" ] && FLOOR=$(cat "$WORK/floor.out") && echo "libcurl C loop:    $FLOOR"
 GW=$(cat "$WORK/gatewatch.out")
 KA=$(cat "$WORK/keepalive.out")
 echo "gatewatch engine:  $GW"
@@ -108,14 +114,17 @@ GW_CPU=$(sed -n 's/.*gatewatch_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$GW")
 BB_RUNS=$(sed -n 's/.*blackbox_runs=\([0-9]*\).*/\1/p' <<<"$BB")
 KA_RUNS=$(sed -n 's/.*gatewatch_runs=\([0-9]*\).*/\1/p' <<<"$KA")
 KA_CPU=$(sed -n 's/.*gatewatch_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$KA")
+FL_RUNS=$(sed -n 's/.*floor_runs=\([0-9]*\).*/\1/p' <<<"$FLOOR")
+FL_CPU=$(sed -n 's/.*floor_cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$FLOOR")
 
 echo
-awk -v gr="$GW_RUNS" -v gc="$GW_CPU" -v br="$BB_RUNS" -v bc="$BB_CPU" -v kr="$KA_RUNS" -v kc="$KA_CPU" 'BEGIN {
+awk -v gr="$GW_RUNS" -v gc="$GW_CPU" -v br="$BB_RUNS" -v bc="$BB_CPU" -v kr="$KA_RUNS" -v kc="$KA_CPU" -v fr="${FL_RUNS:-0}" -v fc="${FL_CPU:-0}" 'BEGIN {
   g = gc / gr * 1000; b = bc / br * 1000; k = kc / kr * 1000
-  printf "%-34s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
-  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
-  printf "%-34s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
-  printf "%-34s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
+  printf "%-40s %8s %12s %24s\n", "prober", "probes", "CPU seconds", "CPU s per 1,000 probes"
+  printf "%-40s %8d %12.3f %24.3f\n", "gatewatch (new connection/probe)", gr, gc, g
+  printf "%-40s %8d %12.3f %24.3f\n", "blackbox_exporter (same)", br, bc, b
+  if (fr > 0) printf "%-40s %8d %12.3f %24.3f\n", "plain C libcurl loop (CAINFO+CERTINFO)", fr, fc, fc / fr * 1000
+  printf "%-40s %8d %12.3f %24.3f\n", "gatewatch keep-alive (reference)", kr, kc, k
   printf "\nratio gatewatch / blackbox_exporter, like for like: %.2f (goal: <= 0.50)\n", g / b
   printf "ratio gatewatch keep-alive / blackbox_exporter:     %.2f (not like for like: no connect or handshake per probe)\n", k / b
 }'

@@ -65,7 +65,9 @@ struct CurlResponse: Sendable {
 enum CurlGlobal {
     static let initialized: Bool = {
         signal(SIGPIPE, SIG_IGN)
-        return curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+        let ok = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+        _ = gw_tls_hooks_index()  // allocate the SSL_CTX slot before any loop thread runs
+        return ok
     }()
 }
 
@@ -176,6 +178,8 @@ final class CurlLoop {
     private var transferTokens: [CurlLoopToken: UnsafeMutableRawPointer] = [:]
     private var timers = TimerHeap()
     private var nextToken: CurlLoopToken = 1
+    /// Trust stores built from targets' `ca_file`s, by path; shared by every connection to them.
+    private var trustStores: [String: TrustStore] = [:]
 
     fileprivate init(multi: UnsafeMutableRawPointer) {
         self.multi = multi
@@ -187,6 +191,21 @@ final class CurlLoop {
     /// Number of transfers in flight.
     var activeTransfers: Int { transfers.count }
 
+    /// Drops the trust stores built from CA files, so the next transfers read the files again
+    /// (a reload may have changed them). Transfers in flight keep theirs.
+    func reloadTrustStores() {
+        trustStores.removeAll()
+    }
+
+    /// The shared store for `caFile` (the file's anchors plus the system CA directory), built on
+    /// first use; nil when the file cannot be loaded (curl then reports it).
+    private func trustStore(for caFile: String) -> TrustStore? {
+        if let store = trustStores[caFile] { return store }
+        guard let store = TrustStore(caFile: caFile) else { return nil }
+        trustStores[caFile] = store
+        return store
+    }
+
     /// Starts a transfer; `completion` runs on the loop thread when it ends (not when cancelled).
     /// A transfer curl refuses to set up completes at once with the error.
     @discardableResult
@@ -196,7 +215,8 @@ final class CurlLoop {
             completion(CurlResponse(code: Int(CURLE_FAILED_INIT.rawValue), errorMessage: "curl_easy_init failed"))
             return token
         }
-        let transfer = Transfer(easy: easy, token: token, request: request, completion: completion)
+        let store = request.insecureSkipVerify ? nil : request.caFile.flatMap { trustStore(for: $0) }
+        let transfer = Transfer(easy: easy, token: token, request: request, trustStore: store, completion: completion)
         if let failure = transfer.configure() {
             transfer.release()
             completion(failure)
@@ -356,7 +376,11 @@ private final class Transfer {
     let token: CurlLoopToken
     let request: CurlRequest
     let completion: (CurlResponse) -> Void
+    /// Kept alive while the transfer runs (its SSL_CTX refers to the store).
+    private let trustStore: TrustStore?
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Read by the TLS callbacks during the handshake; freed in `release()`.
+    private let tlsHooks = UnsafeMutablePointer<gw_tls_hooks>.allocate(capacity: 1)
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var released = false
 
@@ -364,13 +388,15 @@ private final class Transfer {
     var body: [UInt8] = []
     var bodyTruncated = false
 
-    init(easy: UnsafeMutableRawPointer, token: CurlLoopToken, request: CurlRequest,
+    init(easy: UnsafeMutableRawPointer, token: CurlLoopToken, request: CurlRequest, trustStore: TrustStore?,
          completion: @escaping (CurlResponse) -> Void) {
         self.easy = easy
         self.token = token
         self.request = request
+        self.trustStore = trustStore
         self.completion = completion
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        tlsHooks.initialize(to: gw_tls_hooks(store: trustStore?.pointer, earliest_not_after: 0, seen: 0))
     }
 
     /// Sets every option; a response describing the failure when curl refuses one.
@@ -395,11 +421,20 @@ private final class Transfer {
         }
         check(gw_curl_easy_setopt_long(easy, CURLOPT_SSL_SESSIONID_CACHE, 0))
         check(gw_curl_easy_setopt_long(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0))
-        check(gw_curl_easy_setopt_long(easy, CURLOPT_CERTINFO, 1))
+        // The certificate expiry is read during verification (gw_verify_cb), which costs
+        // nothing extra; CURLOPT_CERTINFO would print every certificate (~0.4 ms per probe).
+        check(gw_curl_easy_set_tls_hooks(easy, tlsHooks))
         check(gw_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, "gatewatch-probe"))
-        if let ca = r.caFile {
-            // Extra anchors: the target's file plus the system's CA directory (uncached by curl,
-            // but the file is small and this never evicts the cached system store).
+        if let store = trustStore {
+            // Extra anchors: the target's file plus the system's CA directory, in a store built
+            // once and handed to each connection's SSL_CTX. curl loads nothing itself, and with
+            // its cache off for this transfer it never evicts the cached system store.
+            check(gw_curl_easy_setopt_pointer(easy, CURLOPT_CAINFO, nil))
+            check(gw_curl_easy_setopt_pointer(easy, CURLOPT_CAPATH, nil))
+            check(gw_curl_easy_setopt_long(easy, CURLOPT_CA_CACHE_TIMEOUT, 0))
+            _ = store  // handed to the SSL_CTX through tlsHooks
+        } else if let ca = r.caFile {
+            // A file the store could not load: curl loads it again and reports why it fails.
             check(gw_curl_easy_setopt_string(easy, CURLOPT_CAINFO, ca))
         } else {
             // The system bundle alone, without the CA directory: that makes the X509 store
@@ -481,22 +516,8 @@ private final class Transfer {
                                        preTransfer: seconds(CURLINFO_PRETRANSFER_TIME_T),
                                        startTransfer: seconds(CURLINFO_STARTTRANSFER_TIME_T),
                                        total: seconds(CURLINFO_TOTAL_TIME_T))
-        var certinfo: UnsafeMutablePointer<curl_certinfo>?
-        if gw_curl_easy_getinfo_certinfo(easy, &certinfo) == CURLE_OK, let info = certinfo?.pointee,
-           info.num_of_certs > 0, let lists = info.certinfo {
-            for index in 0..<Int(info.num_of_certs) {
-                var node = lists[index]
-                while let item = node {
-                    if let data = item.pointee.data {
-                        let line = String(cString: data)
-                        if line.hasPrefix("Expire date:"),
-                           let date = CertificateDate.parse(String(line.dropFirst("Expire date:".count))) {
-                            response.certificateExpiries.append(date)
-                        }
-                    }
-                    node = item.pointee.next
-                }
-            }
+        if tlsHooks.pointee.seen != 0 {
+            response.certificateExpiries = [Double(tlsHooks.pointee.earliest_not_after)]
         }
         response.headers = headers
         response.body = body
@@ -512,6 +533,7 @@ private final class Transfer {
         curl_slist_free_all(headerList)
         headerList = nil
         errorBuffer.deallocate()
+        tlsHooks.deallocate()
     }
 
     private func message(for code: CURLcode) -> String {
@@ -552,6 +574,21 @@ private final class Transfer {
         headers.append(HTTPHeader(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<nameEnd]), as: UTF8.self),
                                   String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)))
     }
+}
+
+/// An OpenSSL trust store (X509_STORE) built from a CA file; freed when the last holder (the
+/// loop's table, transfers using it) lets go. Loop-thread only.
+private final class TrustStore {
+    static let systemDirectory = "/etc/ssl/certs"
+    let pointer: UnsafeMutableRawPointer
+
+    init?(caFile: String) {
+        let dir = FileManager.default.fileExists(atPath: TrustStore.systemDirectory) ? TrustStore.systemDirectory : nil
+        guard let p = gw_trust_store_new(caFile, dir) else { return nil }
+        pointer = p
+    }
+
+    deinit { gw_trust_store_free(pointer) }
 }
 
 /// C callbacks (capture nothing, so they convert to C function pointers). `userdata` is the

@@ -13,11 +13,16 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
     /// The target's host, parsed once (every record carries it).
     let host: String?
 
+    /// The transfer, built once (the plan is immutable but for `reuseConnections`).
+    private var builtRequest: CurlRequest
+
     init(config: ProbeConfig, target: TargetConfig, apiKey: String?) {
         self.config = config
         self.target = target
         self.apiKey = apiKey
         self.host = target.host
+        self.builtRequest = CurlRequest(url: "")
+        self.builtRequest = makeRequest()
     }
 
     var name: String { config.name }
@@ -51,6 +56,12 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
 
     /// The transfer this probe's kind makes.
     var request: CurlRequest {
+        var r = builtRequest
+        r.freshConnection = kind == .tls || !reuseConnections
+        return r
+    }
+
+    private func makeRequest() -> CurlRequest {
         var r: CurlRequest
         switch kind {
         case .tls: r = TLSProbe.request(self)
@@ -62,7 +73,6 @@ struct ProbePlan: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
         r.connectTimeout = config.timeout
         r.caFile = target.caFile
         r.insecureSkipVerify = target.insecureSkipVerify
-        r.freshConnection = kind == .tls || !reuseConnections
         return r
     }
 

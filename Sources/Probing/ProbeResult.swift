@@ -117,12 +117,27 @@ enum ProbeExecution {
 
     /// `request_id` from a JSON body, else an `X-Request-Id`/`Request-Id` header.
     static func requestID(body: String, headers: [HTTPHeader]) -> String? {
-        if body.contains("request_id"), let data = body.data(using: .utf8),
+        if body.utf8.count > 12, containsRequestIDKey(body), let data = body.data(using: .utf8),
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let id = object["request_id"] as? String, !id.isEmpty {
             return id
         }
         return headers.first { ["x-request-id", "request-id"].contains($0.name.lowercased()) }?.value
+    }
+
+    /// Whether the text holds `request_id` (a byte search: no Foundation string bridging per probe).
+    static func containsRequestIDKey(_ text: String) -> Bool {
+        let needle = Array("request_id".utf8)
+        var matched = 0
+        for byte in text.utf8 {
+            if byte == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                matched = byte == needle[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// A skipped run's result (nothing sent).

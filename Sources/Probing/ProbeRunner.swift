@@ -36,7 +36,7 @@ public enum ProbeRunner {
         defer { client.stop() }
         let results = Mutex<[String: ProbeResult]>([:])
         let done = DispatchSemaphore(value: 0)
-        client.execute { loop in
+        let accepted = client.execute { loop in
             for plan in selected {
                 if plan.spendsBudget, let mayProbeSpend,
                    !mayProbeSpend(plan.target.provider, plan.target.region, plan.model, plan.config.minRemaining) {
@@ -50,6 +50,7 @@ public enum ProbeRunner {
                 }
             }
         }
+        guard accepted else { throw ProbeRunnerError.curlUnavailable }
         for _ in selected { done.wait() }
         let byName = results.withLock { $0 }
         return selected.compactMap { byName[$0.name] }

@@ -11,8 +11,9 @@ import Synchronization
 ///   (nil = success). It must not block. A `tls` probe makes no request and records nothing.
 /// - `mayProbeSpend` is asked before every run that spends rate limit (`chat`, and `http` with a
 ///   model); false skips the run (`gatewatch_probe_runs_total{result="skipped"}`), nothing sent.
-/// - `classifyTransport`, when given, classifies a failed `tls` probe's transport error (it gets a
-///   record that is never counted) for `states()`.
+/// - `classifyTransport` classifies a failed `tls` probe's transport error (it gets a record that
+///   is never counted) for `states()`; the four-argument initialiser uses the core
+///   `TransportErrorClassifier`.
 /// - `onEvent` receives log events (never a key) on the calling or the probe thread.
 ///
 /// Thread-safe: every method may be called from any thread except the callbacks above.
@@ -28,7 +29,7 @@ public final class ProbeService: Sendable {
                             mayProbeSpend: @escaping @Sendable (_ provider: String, _ region: String, _ model: String, _ minRemaining: Int) -> Bool,
                             onEvent: @escaping @Sendable (ProbeLogEvent) -> Void) {
         self.init(registry: registry, record: record, mayProbeSpend: mayProbeSpend, onEvent: onEvent,
-                  classifyTransport: nil)
+                  classifyTransport: { $0.transportFailure.map(TransportErrorClassifier.classify) })
     }
 
     /// - Parameters:
@@ -196,6 +197,7 @@ final class ProbeEngine: @unchecked Sendable {
     }
 
     func apply(_ plans: [ProbePlan], loop: CurlLoop) {
+        loop.reloadTrustStores()
         let names = Set(plans.map(\.name))
         for (name, entry) in entries where !names.contains(name) {
             if let timer = entry.timer { loop.cancelTimer(timer) }

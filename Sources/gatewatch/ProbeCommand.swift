@@ -17,21 +17,6 @@ struct ProbeCommand: ParsableCommand {
     @Argument(help: "Probe names (default: every probe in the config).")
     var names: [String] = []
 
-    /// Classifies a probe's request. The core `ErrorClassifier` replaces this stand-in when it is
-    /// merged (one line: `ErrorClassifier.classify`); until then: success for 2xx, else the status
-    /// class only.
-    static let classify: @Sendable (RequestRecord) -> Classification? = { record in
-        guard let status = record.statusCode else { return Classification(.network, "other") }
-        switch status {
-        case 200..<300: return nil
-        case 401: return Classification(.auth, "invalid_key")
-        case 429: return Classification(.rateLimited, "model_rate_limit")
-        case 500, 502, 503, 504: return Classification(.server, "status_\(status)")
-        case 500..<600: return Classification(.server, "status_5xx")
-        default: return Classification(.other, "other")
-        }
-    }
-
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let loaded: GatewatchConfig
@@ -45,10 +30,17 @@ struct ProbeCommand: ParsableCommand {
         } else {
             loaded = GatewatchConfig.builtInDefault(environment: environment, logPaths: [])
         }
+        // The core classifier, in each target's API dialect (a target's `api:` may override its provider's).
+        var apis: [String: ProviderAPI] = [:]
+        for target in loaded.targets { apis[target.provider] = target.api }
+        let classifier = ErrorClassifier()
+        let classify: @Sendable (RequestRecord) -> Classification? = { [apis] record in
+            classifier.classify(record, api: apis[record.provider] ?? ProviderAPI.forProvider(record.provider))
+        }
         let results: [ProbeResult]
         do {
             results = try ProbeRunner.runOnce(loaded, names: names, environment: environment,
-                                              record: Self.classify, classifyTransport: Self.classify,
+                                              record: classify, classifyTransport: classify,
                                               onEvent: { event in
                                                   guard event.level >= .warning else { return }
                                                   let fields = event.metadata.sorted { $0.key < $1.key }

@@ -95,6 +95,17 @@ final class ProbeFailureTests: XCTestCase {
         try certs.makeLeaf("expired", ca: "ca", start: "20200101000000Z", end: "20200201000000Z")
         let server = try TestServer(tls: try certs.tls("expired"))
         try assertTransport(server.httpsURL, code: 60, message: "SSL certificate problem: certificate has expired")
+        // The expiry is read during verification, so a failed handshake still reports it.
+        let result = try runOnce(ProbeConfig(name: "tls", target: "t", kind: .tls, interval: 60), target(server.httpsURL))
+        XCTAssertEqual(result.certificateExpiry, 1_580_515_200, "Feb 1 2020")
+    }
+
+    func testUnreadableCAFileIsReportedByCurl() throws {
+        let server = try TestServer(tls: try certs.tls("server"))
+        let result = try runOnce(ProbeConfig(name: "tls", target: "t", kind: .tls, interval: 60),
+                                 target(server.httpsURL, ca: "missing"))
+        XCTAssertEqual(result.outcome, .failure)
+        XCTAssertEqual(curl(result)?.code, 77, "CURLE_SSL_CACERT_BADFILE")
     }
 
     func testInsecureSkipVerifyAcceptsTheWrongCA() throws {
@@ -104,6 +115,7 @@ final class ProbeFailureTests: XCTestCase {
         t.insecureSkipVerify = true
         let result = try runOnce(ProbeConfig(name: "tls", target: "t", kind: .tls, interval: 60), t)
         XCTAssertEqual(result.outcome, .success)
+        XCTAssertEqual(result.certificateExpiry, try certs.notAfter("server"))
     }
 
     /// Error answers with the seeds' bodies: status, the exact body in the record, no transport failure.
