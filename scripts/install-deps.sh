@@ -8,7 +8,7 @@ set -euo pipefail
 mode=${1:-run}
 cd "$(dirname "$0")/.."
 
-pkgs=(pkg-config libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev libcrypt-dev)
+pkgs=(pkg-config libcurl4-openssl-dev libssl-dev libmicrohttpd-dev zlib1g-dev libcrypt-dev)
 case "$mode" in
   run) ;;
   test) pkgs+=(prometheus openssl curl python3-venv) ;;
