@@ -46,9 +46,9 @@ public final class Exporter: Sendable {
             mayProbeSpend: { [headroom = recorder.headroom] provider, region, model, minRemaining in
                 headroom.mayProbeSpend(provider: provider, region: region, model: model, minRemaining: minRemaining)
             },
-            onEvent: { event in logger.log(event.level.rawValue, event.message, event.metadata) })
+            onEvent: { logger.log($0) })
         logs = LogTailService(registry: registry, ingest: { [recorder] in recorder.record($0) },
-                              onEvent: { event in logger.log(event.level.rawValue, event.message, event.metadata) })
+                              onEvent: { logger.log($0) })
     }
 
     /// Loads the config, starts probes, log tailing and the HTTP endpoint. Throws a `StartupError`
@@ -208,14 +208,14 @@ public final class Exporter: Sendable {
 }
 
 extension Logger {
-    /// Logs an event a service reported with a level name (`debug`, `info`, `warning`, `error`).
-    func log(_ level: String, _ message: String, _ metadata: [String: String]) {
-        let l: Logger.Level = switch level {
-        case "debug": .debug
-        case "warn", "warning": .warning
-        case "error": .error
-        default: .info
+    /// Logs what a background service reported.
+    func log(_ event: ServiceEvent) {
+        let level: Logger.Level = switch event.level {
+        case .debug: .debug
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
         }
-        log(level: l, "\(message)", metadata: metadata.mapValues { .string($0) })
+        log(level: level, "\(event.message)", metadata: event.metadata.mapValues { .string($0) })
     }
 }

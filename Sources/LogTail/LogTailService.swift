@@ -27,13 +27,13 @@ public enum LogTailError: Error, CustomStringConvertible, Equatable {
 public final class LogTailService: Sendable {
     private let metrics: LogTailMetrics
     private let ingest: @Sendable (RequestRecord) -> Void
-    private let onEvent: @Sendable (LogTailEvent) -> Void
+    private let onEvent: @Sendable (ServiceEvent) -> Void
     private let gate = TailGate()
     private let wakeup = Wakeup()
     private let control = ControlBox()
 
     public init(registry: MetricsRegistry, ingest: @escaping @Sendable (RequestRecord) -> Void,
-                onEvent: @escaping @Sendable (LogTailEvent) -> Void) {
+                onEvent: @escaping @Sendable (ServiceEvent) -> Void) {
         self.metrics = LogTailMetrics(registry: registry)
         self.ingest = ingest
         self.onEvent = onEvent
@@ -55,7 +55,7 @@ public final class LogTailService: Sendable {
             if let decoded = Checkpoint.decode(bytes) {
                 saved = decoded
             } else {
-                onEvent(LogTailEvent(level: .warning, message: "ignoring unreadable log checkpoint file",
+                onEvent(ServiceEvent(level: .warning, message: "ignoring unreadable log checkpoint file",
                                      metadata: ["path": checkpointPath]))
             }
         }
@@ -118,7 +118,7 @@ public final class LogTailService: Sendable {
         case .success:
             gate.writtenGeneration = gate.generation
         case .failure(let error):
-            onEvent(LogTailEvent(level: .error, message: "cannot write the log checkpoint file",
+            onEvent(ServiceEvent(level: .error, message: "cannot write the log checkpoint file",
                                  metadata: ["path": path, "error": error.description]))
         }
     }
@@ -161,7 +161,7 @@ public final class LogTailService: Sendable {
     private func reconcile(_ tailers: inout [String: SourceTailer], _ desired: [LogSourceConfig],
                            saved: [String: [FilePosition]],
                            ingest: @escaping @Sendable (RequestRecord) -> Void,
-                           onEvent: @escaping @Sendable (LogTailEvent) -> Void) {
+                           onEvent: @escaping @Sendable (ServiceEvent) -> Void) {
         let names = Set(desired.map(\.name))
         for (name, tailer) in tailers where !names.contains(name) {
             tailer.close(forget: true)

@@ -88,7 +88,7 @@ final class SourceTailer {
     private let counters: LogSourceCounters
     private let gate: TailGate
     private let pipeline: RecordPipeline
-    private let emit: (LogTailEvent) -> Void
+    private let emit: (ServiceEvent) -> Void
     private var files: [FileIdentity: TailedFile] = [:]
     private var resume: [FilePosition]
     private let firstRun: Bool
@@ -97,7 +97,7 @@ final class SourceTailer {
     private let buffer: UnsafeMutableRawBufferPointer
 
     init(config: LogSourceConfig, counters: LogSourceCounters, gate: TailGate, checkpoint: [FilePosition]?,
-         ingest: @escaping (RequestRecord) -> Void, emit: @escaping (LogTailEvent) -> Void) {
+         ingest: @escaping (RequestRecord) -> Void, emit: @escaping (ServiceEvent) -> Void) {
         self.config = config
         self.counters = counters
         self.gate = gate
@@ -158,10 +158,10 @@ final class SourceTailer {
         counters.lagBytes.set(Double(lag))
     }
 
-    private func event(_ level: LogTailEvent.Level, _ message: String, _ meta: [String: String] = [:]) {
+    private func event(_ level: ServiceEvent.Level, _ message: String, _ meta: [String: String] = [:]) {
         var m = meta
         m["log"] = config.name
-        emit(LogTailEvent(level: level, message: message, metadata: m))
+        emit(ServiceEvent(level: level, message: message, metadata: m))
     }
 
     // MARK: scanning

@@ -22,7 +22,7 @@ public enum ProbeRunner {
                                record: @escaping @Sendable (RequestRecord) -> Classification?,
                                classifyTransport: (@Sendable (RequestRecord) -> Classification?)? = nil,
                                mayProbeSpend: (@Sendable (String, String, String, Int) -> Bool)? = nil,
-                               onEvent: @escaping @Sendable (ProbeLogEvent) -> Void = { _ in }) throws -> [ProbeResult] {
+                               onEvent: @escaping @Sendable (ServiceEvent) -> Void = { _ in }) throws -> [ProbeResult] {
         let known = config.probes.map(\.name)
         let unknown = names.filter { !known.contains($0) }
         guard unknown.isEmpty else { throw UnknownProbes(names: unknown, known: known) }
@@ -59,12 +59,12 @@ public enum ProbeRunner {
     /// The plans of `config`, keys read from `environment`/`api_key_file`. A key that cannot be
     /// read is reported (naming the variable or file, never a key) and the probe runs without it.
     static func plans(_ config: GatewatchConfig, environment: [String: String],
-                      onEvent: @Sendable (ProbeLogEvent) -> Void) -> [ProbePlan] {
+                      onEvent: @Sendable (ServiceEvent) -> Void) -> [ProbePlan] {
         var keys: [String: String?] = [:]
         var plans: [ProbePlan] = []
         for probe in config.probes {
             guard let target = config.target(named: probe.target) else {
-                onEvent(ProbeLogEvent(level: .error, message: "probe refers to an unknown target",
+                onEvent(ServiceEvent(level: .error, message: "probe refers to an unknown target",
                                       metadata: ["probe": probe.name, "target": probe.target]))
                 continue
             }
@@ -76,13 +76,13 @@ public enum ProbeRunner {
                     do {
                         key = try target.resolveAPIKey(environment: environment)
                     } catch {
-                        onEvent(ProbeLogEvent(level: .error, message: "cannot read the API key; probes of this target run without one",
+                        onEvent(ServiceEvent(level: .error, message: "cannot read the API key; probes of this target run without one",
                                               metadata: ["target": target.name, "error": String(describing: error)]))
                     }
                     keys[target.name] = .some(key)
                 }
                 if key == nil && !target.hasKeySource && probe.kind != .http {
-                    onEvent(ProbeLogEvent(level: .warning, message: "probe sends no API key: its target names no api_key_env or api_key_file",
+                    onEvent(ServiceEvent(level: .warning, message: "probe sends no API key: its target names no api_key_env or api_key_file",
                                           metadata: ["probe": probe.name, "target": target.name]))
                 }
             }

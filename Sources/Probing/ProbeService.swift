@@ -21,13 +21,13 @@ public final class ProbeService: Sendable {
     private let client: CurlClient?
     private let engine: ProbeEngine
     private let board: ProbeBoard
-    private let onEvent: @Sendable (ProbeLogEvent) -> Void
+    private let onEvent: @Sendable (ServiceEvent) -> Void
     private let reuseConnections: Bool
 
     public convenience init(registry: MetricsRegistry,
                             record: @escaping @Sendable (RequestRecord) -> Classification?,
                             mayProbeSpend: @escaping @Sendable (_ provider: String, _ region: String, _ model: String, _ minRemaining: Int) -> Bool,
-                            onEvent: @escaping @Sendable (ProbeLogEvent) -> Void) {
+                            onEvent: @escaping @Sendable (ServiceEvent) -> Void) {
         self.init(registry: registry, record: record, mayProbeSpend: mayProbeSpend, onEvent: onEvent,
                   classifyTransport: { $0.transportFailure.map(TransportErrorClassifier.classify) })
     }
@@ -43,7 +43,7 @@ public final class ProbeService: Sendable {
     public init(registry: MetricsRegistry,
                 record: @escaping @Sendable (RequestRecord) -> Classification?,
                 mayProbeSpend: @escaping @Sendable (_ provider: String, _ region: String, _ model: String, _ minRemaining: Int) -> Bool,
-                onEvent: @escaping @Sendable (ProbeLogEvent) -> Void,
+                onEvent: @escaping @Sendable (ServiceEvent) -> Void,
                 classifyTransport: (@Sendable (RequestRecord) -> Classification?)?,
                 firstRunSpread: Double = 5, reuseConnections: Bool = false) {
         let board = ProbeBoard()
@@ -55,7 +55,7 @@ public final class ProbeService: Sendable {
                                   mayProbeSpend: mayProbeSpend, classifyTransport: classifyTransport,
                                   onEvent: onEvent, spread: firstRunSpread)
         if client == nil {
-            onEvent(ProbeLogEvent(level: .error, message: "libcurl could not be initialised; probes will not run"))
+            onEvent(ServiceEvent(level: .error, message: "libcurl could not be initialised; probes will not run"))
         }
     }
 
@@ -178,14 +178,14 @@ final class ProbeEngine: @unchecked Sendable {
     private let record: ProbeExecution.Record
     private let mayProbeSpend: @Sendable (String, String, String, Int) -> Bool
     private let classifyTransport: ProbeExecution.Record?
-    private let onEvent: @Sendable (ProbeLogEvent) -> Void
+    private let onEvent: @Sendable (ServiceEvent) -> Void
     private let spread: Double
     private var entries: [String: Entry] = [:]
     private var nextGeneration = 0
 
     init(metrics: ProbeMetrics, board: ProbeBoard, record: @escaping ProbeExecution.Record,
          mayProbeSpend: @escaping @Sendable (String, String, String, Int) -> Bool,
-         classifyTransport: ProbeExecution.Record?, onEvent: @escaping @Sendable (ProbeLogEvent) -> Void,
+         classifyTransport: ProbeExecution.Record?, onEvent: @escaping @Sendable (ServiceEvent) -> Void,
          spread: Double) {
         self.metrics = metrics
         self.board = board
@@ -264,7 +264,7 @@ final class ProbeEngine: @unchecked Sendable {
         if entry.running {
             board.update(name) { $0.overruns += 1 }
             metrics.update(entry.series, with: ProbeExecution.skipped(plan, reason: "overrun"))
-            onEvent(ProbeLogEvent(level: .warning, message: "probe run skipped: the previous run is still in flight",
+            onEvent(ServiceEvent(level: .warning, message: "probe run skipped: the previous run is still in flight",
                                   metadata: ["probe": name, "interval": ConfigDuration.format(plan.config.interval)]))
             return
         }
@@ -272,7 +272,7 @@ final class ProbeEngine: @unchecked Sendable {
             board.update(name) { $0.budgetSkips += 1 }
             metrics.update(entry.series, with: ProbeExecution.skipped(plan, reason: "budget"))
             board.ran(name, state: nil)
-            onEvent(ProbeLogEvent(level: .info, message: "probe run skipped: rate-limit headroom below min_remaining",
+            onEvent(ServiceEvent(level: .info, message: "probe run skipped: rate-limit headroom below min_remaining",
                                   metadata: ["probe": name, "model": plan.model, "min_remaining": String(plan.config.minRemaining)]))
             return
         }
@@ -302,7 +302,7 @@ final class ProbeEngine: @unchecked Sendable {
         board.ran(name, state: ProbeState(name: name, provider: result.provider, region: result.region,
                                           success: result.success, lastClassification: result.classification))
         if result.success, previous == false {
-            onEvent(ProbeLogEvent(level: .info, message: "probe recovered", metadata: ["probe": name]))
+            onEvent(ServiceEvent(level: .info, message: "probe recovered", metadata: ["probe": name]))
         } else if !result.success, previous != false {
             var metadata = ["probe": name, "kind": result.kind.rawValue, "url": result.url]
             if let c = result.classification {
@@ -314,7 +314,7 @@ final class ProbeEngine: @unchecked Sendable {
                 metadata["curl_code"] = String(code)
                 metadata["error"] = message
             }
-            onEvent(ProbeLogEvent(level: .warning, message: "probe failing", metadata: metadata))
+            onEvent(ServiceEvent(level: .warning, message: "probe failing", metadata: metadata))
         }
     }
 }

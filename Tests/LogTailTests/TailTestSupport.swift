@@ -61,11 +61,11 @@ final class IngestLog: Sendable {
 
 /// Events a service emitted.
 final class EventLog: Sendable {
-    private let events = Mutex<[LogTailEvent]>([])
-    var closure: @Sendable (LogTailEvent) -> Void {
+    private let events = Mutex<[ServiceEvent]>([])
+    var closure: @Sendable (ServiceEvent) -> Void {
         { [self] e in self.events.withLock { $0.append(e) } }
     }
-    var all: [LogTailEvent] { events.withLock { $0 } }
+    var all: [ServiceEvent] { events.withLock { $0 } }
 }
 
 /// Reads a log family's value for one source from a registry.

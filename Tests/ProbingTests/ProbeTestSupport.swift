@@ -219,9 +219,9 @@ final class RecordSink: Sendable {
 
 /// Collected log events.
 final class EventSink: Sendable {
-    private let events = Mutex<[ProbeLogEvent]>([])
-    var onEvent: @Sendable (ProbeLogEvent) -> Void { { e in self.events.withLock { $0.append(e) } } }
-    var all: [ProbeLogEvent] { events.withLock { $0 } }
+    private let events = Mutex<[ServiceEvent]>([])
+    var onEvent: @Sendable (ServiceEvent) -> Void { { e in self.events.withLock { $0.append(e) } } }
+    var all: [ServiceEvent] { events.withLock { $0 } }
 }
 
 /// Polls `condition` every 10 ms for up to `timeout` seconds.

@@ -1,5 +1,6 @@
-/// Something the probe service wants the exporter's logger to say. Never contains an API key.
-public struct ProbeLogEvent: Sendable, Equatable {
+/// Something a background service (probes, log tailing) wants the exporter's logger to say.
+/// Never contains an API key or a log line's contents.
+public struct ServiceEvent: Sendable, Equatable, CustomStringConvertible {
     public enum Level: String, Sendable, Comparable {
         case debug, info, warning, error
 
@@ -17,12 +18,17 @@ public struct ProbeLogEvent: Sendable, Equatable {
 
     public var level: Level
     public var message: String
-    /// Structured fields (`probe`, `target`, `class`...), for logfmt or JSON.
+    /// Structured fields (`probe`, `log`, `path`, `error`...), for logfmt or JSON.
     public var metadata: [String: String]
 
     public init(level: Level, message: String, metadata: [String: String] = [:]) {
         self.level = level
         self.message = message
         self.metadata = metadata
+    }
+
+    public var description: String {
+        let meta = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(level.rawValue): \(message)" + (meta.isEmpty ? "" : " " + meta)
     }
 }
