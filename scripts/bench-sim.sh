@@ -11,7 +11,7 @@ DURATION="${1:-10}"
 CONNECTIONS="${2:-64}"
 BIN=./.build/release/gatewatch
 command -v wrk >/dev/null || { echo "wrk is missing: run make deps-bench" >&2; exit 1; }
-[ -x "$BIN" ] || swift build -c release --product gatewatch
+swift build -c release --product gatewatch 2>&1 | tail -1  # incremental: never time a stale binary
 
 WORK="$(mktemp -d)"
 PIDS=()
