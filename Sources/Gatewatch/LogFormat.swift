@@ -1,4 +1,5 @@
 import Foundation
+import GatewatchCore
 import Logging
 import Synchronization
 
@@ -89,31 +90,11 @@ public struct LineLogHandler: LogHandler {
         var out = "{"
         for (i, (k, v)) in fields.enumerated() {
             if i > 0 { out += "," }
-            out += jsonString(k) + ":" + jsonString(v)
+            out += JSONLiteral.string(k) + ":" + JSONLiteral.string(v)
         }
         return out + "}\n"
     }
 
-    /// A JSON string literal for `s`.
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// Where log lines go: stderr, or a buffer for tests.

@@ -1,3 +1,5 @@
+import GatewatchCore
+
 /// `chat`: `POST /v1/chat/completions` with one short message and `max_tokens: 1` — the
 /// cheapest request that proves the model answers. It costs money and spends rate limit, so it
 /// asks the budget first. Its answer always stops at the token limit, which is intended and so
@@ -6,7 +8,7 @@ enum ChatProbe {
     static let path = "/v1/chat/completions"
 
     static func body(model: String) -> String {
-        "{\"model\":\(jsonString(model)),\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}],\"max_tokens\":1}"
+        "{\"model\":\(JSONLiteral.string(model)),\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}],\"max_tokens\":1}"
     }
 
     static func request(_ plan: ProbePlan) -> CurlRequest {
@@ -16,25 +18,4 @@ enum ChatProbe {
                            body: Array(body(model: plan.model).utf8))
     }
 
-    /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }

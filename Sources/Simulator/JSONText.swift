@@ -1,26 +1,11 @@
 import Foundation
+import GatewatchCore
 
 /// Builds JSON text by hand, so bodies keep the exact key order and layout of the seeds
 /// (JSONSerialization reorders keys and escapes `/`). Pure functions; any thread.
 enum JSONText {
     /// A JSON string literal: escapes `"`, `\` and control characters only, as the seeds print them.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONLiteral.string(s) }
 
     /// `null` or a quoted string.
     static func quoteOrNull(_ s: String?) -> String {
