@@ -1,3 +1,5 @@
+import GatewatchCore
+
 /// Parses RFC 3339 timestamps (`2026-11-23T18:00:00.123Z`, `...+02:00`; `t`, `z` and a space
 /// separator accepted) straight from bytes, without Foundation's formatters.
 enum RFC3339 {
@@ -49,7 +51,7 @@ enum RFC3339 {
             return nil
         }
         guard k == stop else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Double(seconds) + fraction
     }
@@ -60,16 +62,5 @@ enum RFC3339 {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -1,3 +1,5 @@
+import GatewatchCore
+
 /// Parses the `Expire date:` value libcurl reports through `CURLOPT_CERTINFO` with OpenSSL
 /// (`ASN1_TIME_print`: `Dec  2 05:25:55 2027 GMT`), and the ISO form other backends use
 /// (`2027-12-02 05:25:55 GMT`). Pure; callable from any thread.
@@ -21,17 +23,7 @@ enum CertificateDate {
         }
         guard hms.count == 3, (1...12).contains(month), (1...31).contains(day), (0...23).contains(hms[0]),
               (0...59).contains(hms[1]), (0...60).contains(hms[2]), (1...9999).contains(year) else { return nil }
-        return Double(daysFromCivil(year, month, day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
+        return Double(CivilDate.daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }
