@@ -39,6 +39,13 @@ public final class Recorder: Sendable {
         var requests: Counter
         var duration: Histogram
         var truncated: Counter
+        var errors: ErrorCounters
+    }
+
+    /// The `gatewatch_request_errors_total` series of one handle key, by classification (a
+    /// closed list, so bounded), so a failure costs one small lookup instead of a family lookup.
+    private final class ErrorCounters: Sendable {
+        let byClassification = Mutex<[Classification: Counter]>([:])
     }
 
     /// - Parameter providerAPIs: the API dialect of each configured provider id; others are
@@ -81,7 +88,7 @@ public final class Recorder: Sendable {
     public func record(_ record: RequestRecord) -> Classification? {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
-        let exemplar = record.requestID.map { Exemplar(labels: [("request_id", $0)]) }
+        let exemplar = record.requestID.map { Exemplar(labelName: "request_id", labelValue: $0) }
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
             h.duration.observe(latency, exemplar: exemplar)
@@ -90,8 +97,15 @@ public final class Recorder: Sendable {
             h.truncated.inc()
         }
         if let c = classification {
-            errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason, record.region,
-                           record.source.rawValue]).inc(exemplar: exemplar)
+            let counter: Counter
+            if let cached = h.errors.byClassification.withLock({ $0[c] }) {
+                counter = cached
+            } else {
+                counter = errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason,
+                                         record.region, record.source.rawValue])
+                h.errors.byClassification.withLock { $0[c] = counter }
+            }
+            counter.inc(exemplar: exemplar)
             failures.append(record: record, classification: c)
         }
         headroom.record(provider: record.provider, region: record.region, model: record.model,
@@ -108,7 +122,8 @@ public final class Recorder: Sendable {
         let h = Handles(api: api(for: record.provider),
                         requests: requests.labels([record.codeLabel] + labels),
                         duration: duration.labels(labels),
-                        truncated: truncated.labels(labels))
+                        truncated: truncated.labels(labels),
+                        errors: ErrorCounters())
         handles.withLock { cache in
             if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
             cache[key] = h
