@@ -24,7 +24,6 @@ public final class LogLineDecoder {
     private let keySpans: UnsafeMutableBufferPointer<KeySpan>
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
-    private let headerCache = HeaderCache()
     /// Key order learnt from earlier lines: `follow[k]` is the key that came after key `k`
     /// last time (`follow[count]`: the first key), `follow[count + 1]` the key just matched.
     /// Raw storage: no exclusivity checks per key.
@@ -153,7 +152,8 @@ public final class LogLineDecoder {
         var hasError = false
         var latencyMs: Double?
         var durationSeconds: Double?
-        var headers: [HTTPHeader] = []
+        // The last `headers` object's bytes (start, end); nil when absent, null or empty.
+        var headerSpan: (Int, Int)?
         var rateLimit = RateLimitBuilder()
         var finishReason: String?
         var provider: String?
@@ -247,12 +247,11 @@ public final class LogLineDecoder {
                         durationSeconds = try optionalDuration(&s, &invalid)
                     case .headers:
                         if s.peek() == 0x7B {
-                            headers.removeAll(keepingCapacity: true)
-                            headers.reserveCapacity(6)
                             rateLimit = RateLimitBuilder()
-                            try decodeHeaders(&s, into: &headers, rateLimit: &rateLimit)
+                            let start = s.i
+                            headerSpan = try decodeHeaders(&s, rateLimit: &rateLimit) ? (start, s.i) : nil
                         } else if case .null = try value(&s) {
-                            headers = []
+                            headerSpan = nil
                         } else {
                             invalid = true
                         }
@@ -332,12 +331,14 @@ public final class LogLineDecoder {
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
             headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
-        record.headers = headers
+        if let (a, b) = headerSpan {
+            record.deferHeaders(RawJSONHeaders.make(s.p + a, b - a))
+        }
         sink(record)
         return nil
     }
 
-    private enum Value {
+    fileprivate enum Value {
         case null, `true`, `false`
         case number(Double)
         case string(Int, Int, Bool)
@@ -347,6 +348,11 @@ public final class LogLineDecoder {
     /// One value of any kind; containers are skipped (validated).
     @inline(__always)
     private func value(_ s: inout JSONScanner) throws(LogRejection) -> Value {
+        try LogLineDecoder.scanValue(&s)
+    }
+
+    @inline(__always)
+    fileprivate static func scanValue(_ s: inout JSONScanner) throws(LogRejection) -> Value {
         switch s.peek() {
         case 0x22:
             let r = try s.scanString()
@@ -405,14 +411,15 @@ public final class LogLineDecoder {
         return String(decoding: UnsafeBufferPointer(start: s.p + start, count: stop - start), as: UTF8.self)
     }
 
-    /// The `headers` object: names as written; string values decoded, other values as raw JSON text.
-    private func decodeHeaders(_ s: inout JSONScanner, into headers: inout [HTTPHeader],
-                               rateLimit: inout RateLimitBuilder) throws(LogRejection) {
+    /// The `headers` object, validated: its `X-RateLimit-*` values go to `rateLimit`; the
+    /// headers themselves are not built (the record keeps the object's bytes, see
+    /// `RawJSONHeaders`). Returns whether the object has any member.
+    private func decodeHeaders(_ s: inout JSONScanner, rateLimit: inout RateLimitBuilder) throws(LogRejection) -> Bool {
         try s.expect(0x7B)
         s.skipWhitespace()
         if s.peek() == 0x7D {
             s.i += 1
-            return
+            return false
         }
         while true {
             s.skipWhitespace()
@@ -422,37 +429,22 @@ public final class LogLineDecoder {
             s.skipWhitespace()
             let valueStart = s.i
             let v = try value(&s)
-            // The same header with the same value as on an earlier line: reuse what it gave.
-            let span = (key.start - 1, s.i)
-            if case .string(_, _, false) = v, !key.escaped, let hit = headerCache.lookup(s.p, span.0, span.1) {
-                headers.append(hit.header)
-                if let kind = hit.kind { rateLimit.set(kind, text: hit.header.value, number: hit.number) }
-                s.skipWhitespace()
-                if s.peek() == 0x2C {
-                    s.i += 1
-                    continue
-                }
-                try s.expect(0x7D)
-                return
-            }
-            let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
-            let name = key.escaped ? s.string(key.start, key.end, escaped: true) : strings.string(s.p, key.start, key.end)
-            switch v {
-            case .null:
-                break
-            case .string(let a, let b, let esc):
-                let text = esc ? s.string(a, b, escaped: true) : String(decoding: UnsafeBufferPointer(start: s.p + a, count: b - a), as: UTF8.self)
-                headers.append(HTTPHeader(name, text))
-                let number = esc || kind == nil ? nil : numberText(s, a, b)
-                if let kind { rateLimit.set(kind, text: text, number: number) }
-                if !esc && !key.escaped {
-                    headerCache.store(s.p, span.0, span.1, HeaderCache.Entry(header: HTTPHeader(name, text), kind: kind, number: number))
-                }
-            default:
-                let text = String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart), as: UTF8.self)
-                headers.append(HTTPHeader(name, text))
-                if let kind {
-                    if case .number(let n) = v { rateLimit.set(kind, text: text, number: n) } else { rateLimit.set(kind, text: text, number: nil) }
+            if !key.escaped, let kind = RateLimitBuilder.kind(s.p, key.start, key.end) {
+                // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
+                switch v {
+                case .null:
+                    break
+                case .string(let a, let b, let esc):
+                    switch kind {
+                    case .model, .service:
+                        rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b), number: nil)
+                    case .limit, .remaining, .reset:
+                        rateLimit.set(kind, text: "", number: esc ? nil : numberText(s, a, b))
+                    }
+                case .number(let n):
+                    rateLimit.set(kind, text: raw(s, valueStart, s.i), number: n)
+                default:
+                    rateLimit.set(kind, text: raw(s, valueStart, s.i), number: nil)
                 }
             }
             s.skipWhitespace()
@@ -461,7 +453,64 @@ public final class LogLineDecoder {
                 continue
             }
             try s.expect(0x7D)
-            return
+            return true
+        }
+    }
+
+    /// The headers of a `headers` object (already validated): names as written; string values
+    /// decoded, `null` ones left out, other values as raw JSON text.
+    static func headerList(_ s: inout JSONScanner) throws(LogRejection) -> [HTTPHeader] {
+        var headers: [HTTPHeader] = []
+        try s.expect(0x7B)
+        s.skipWhitespace()
+        if s.peek() == 0x7D {
+            return headers
+        }
+        while true {
+            s.skipWhitespace()
+            let key = try s.scanString()
+            s.skipWhitespace()
+            try s.expect(0x3A)
+            s.skipWhitespace()
+            let valueStart = s.i
+            let v = try scanValue(&s)
+            let name = s.string(key.start, key.end, escaped: key.escaped)
+            switch v {
+            case .null:
+                break
+            case .string(let a, let b, let esc):
+                headers.append(HTTPHeader(name, s.string(a, b, escaped: esc)))
+            default:
+                headers.append(HTTPHeader(name, String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart),
+                                                       as: UTF8.self)))
+            }
+            s.skipWhitespace()
+            if s.peek() == 0x2C {
+                s.i += 1
+                continue
+            }
+            try s.expect(0x7D)
+            return headers
+        }
+    }
+}
+
+/// A log line's `headers` object as its JSON text (one allocation), turned into
+/// `[HTTPHeader]` only when someone reads `RequestRecord.headers` (nothing on the ingestion
+/// path does).
+struct RawJSONHeaders: DeferredHeaders {
+    let json: String
+
+    static func make(_ p: UnsafePointer<UInt8>, _ count: Int) -> RawJSONHeaders {
+        RawJSONHeaders(json: String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
+    }
+
+    func materialize() -> [HTTPHeader] {
+        var text = json
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [] }
+            var s = JSONScanner(base, count: bytes.count)
+            return (try? LogLineDecoder.headerList(&s)) ?? []
         }
     }
 }
@@ -610,75 +659,6 @@ final class StringCache {
             break
         }
         return Entry(string: string, isHostOrURL: host, endpoint: host ? ProviderInference.endpoint(string) : nil)
-    }
-}
-
-/// Headers seen before, by the bytes of `"Name": "value"`, with what they gave (the header,
-/// its rate-limit kind and number). Direct-mapped, raw storage; not thread-safe.
-final class HeaderCache {
-    struct Entry {
-        var header: HTTPHeader
-        var kind: RateLimitBuilder.Kind?
-        var number: Double?
-    }
-
-    private static let slots = 1024
-    private static let maxLength = 112
-    private let bytes: UnsafeMutablePointer<UInt8>
-    private let lengths: UnsafeMutablePointer<Int>
-    private let entries: UnsafeMutablePointer<Entry>
-
-    init() {
-        bytes = .allocate(capacity: HeaderCache.slots * HeaderCache.maxLength)
-        lengths = .allocate(capacity: HeaderCache.slots)
-        lengths.initialize(repeating: -1, count: HeaderCache.slots)
-        entries = .allocate(capacity: HeaderCache.slots)
-        entries.initialize(repeating: Entry(header: HTTPHeader("", ""), kind: nil, number: nil), count: HeaderCache.slots)
-    }
-
-    deinit {
-        bytes.deallocate()
-        lengths.deallocate()
-        entries.deinitialize(count: HeaderCache.slots)
-        entries.deallocate()
-    }
-
-    @inline(__always)
-    private static func slot(_ q: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        if n >= 8 {
-            h ^= UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= UnsafeRawPointer(q + n - 8).loadUnaligned(as: UInt64.self)
-            if n >= 16 {
-                h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= UnsafeRawPointer(q + n - 16).loadUnaligned(as: UInt64.self)
-            }
-        } else {
-            for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
-        }
-        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: (h >> 32) % UInt64(HeaderCache.slots))
-    }
-
-    @inline(__always)
-    func lookup(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Entry? {
-        let n = b - a
-        guard n <= HeaderCache.maxLength else { return nil }
-        let q = p + a
-        let slot = HeaderCache.slot(q, n)
-        guard lengths[slot] == n, bytesEqual(bytes + slot * HeaderCache.maxLength, q, n) else { return nil }
-        return entries[slot]
-    }
-
-    func store(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ entry: Entry) {
-        let n = b - a
-        guard n <= HeaderCache.maxLength else { return }
-        let q = p + a
-        let slot = HeaderCache.slot(q, n)
-        (bytes + slot * HeaderCache.maxLength).update(from: q, count: n)
-        lengths[slot] = n
-        entries[slot] = entry
     }
 }
 

@@ -71,9 +71,23 @@ public struct Exemplar: Sendable {
     /// has at most as many code points as UTF-8 bytes.
     @inline(__always)
     private static func single(_ name: String, _ labelValue: String) -> ExemplarLabels? {
-        guard MetricName.isValidLabelName(name),
+        guard isValidName(name),
               name.utf8.count + labelValue.utf8.count <= Exemplar.maxLabelSetLength else { return nil }
         return .one(name, labelValue)
+    }
+
+    /// `MetricName.isValidLabelName` as a plain loop (that one enumerates, which does not
+    /// inline across the call on the per-request path).
+    @inline(__always)
+    private static func isValidName(_ name: String) -> Bool {
+        var first = true
+        for byte in name.utf8 {
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard letter || byte == UInt8(ascii: "_") || (digit && !first) else { return false }
+            first = false
+        }
+        return !first
     }
 }
 

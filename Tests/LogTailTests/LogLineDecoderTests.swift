@@ -131,6 +131,28 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(rejection(#"{"status_code": 200, "headers": "X-RateLimit-Limit: 30"}"#), .invalidValue)
     }
 
+    /// Headers are kept as the object's text and built when read: the same list every read,
+    /// escapes decoded, null values left out, the last `headers` key winning.
+    func testHeadersBuiltOnReadMatchTheObject() throws {
+        let r = try record(#"{"status_code": 200, "headers": {"X-Rate\u004cimit-Limit": "5", "X-RateLimit-Remaining": null, "X-Note": "a\"b\u00e9", "X-N": -1.5e2, "X-B": true, "X-O": {"k": [1]}}}"#)
+        let expected = [HTTPHeader("X-RateLimit-Limit", "5"), HTTPHeader("X-Note", "a\"bé"), HTTPHeader("X-N", "-1.5e2"),
+                        HTTPHeader("X-B", "true"), HTTPHeader("X-O", #"{"k": [1]}"#)]
+        XCTAssertEqual(r.headers, expected)
+        XCTAssertEqual(r.headers, expected)
+        var copy = r
+        copy.headers.append(HTTPHeader("X-Added", "1"))
+        XCTAssertEqual(copy.headers, expected + [HTTPHeader("X-Added", "1")])
+        XCTAssertEqual(r.headers, expected)
+        let twice = try record(#"{"status_code": 200, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "2"}, "headers": {"Via": "p"}}"#)
+        XCTAssertEqual(twice.headers, [HTTPHeader("Via", "p")])
+        XCTAssertNil(twice.rateLimit)
+        let emptied = try record(#"{"status_code": 200, "headers": {"Via": "p"}, "headers": {}}"#)
+        XCTAssertEqual(emptied.headers, [])
+        let nulled = try record(#"{"status_code": 200, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "2"}, "headers": null}"#)
+        XCTAssertEqual(nulled.headers, [])
+        XCTAssertEqual(nulled.rateLimit, RateLimitHeaders(limit: 30, remaining: 1, resetSeconds: 2))
+    }
+
     func testRemappedFieldNames() throws {
         var s = source
         s.fields.status = "code"
