@@ -24,7 +24,7 @@ public final class Recorder: Sendable {
     let truncated: CounterFamily
     private let classifier = ErrorClassifier()
     private let providerAPIs: Mutex<[String: ProviderAPI]>
-    private let handles = Mutex<[SeriesKey: Handles]>([:])
+    private let handles = Mutex(HandleTable())
 
     private struct SeriesKey: Hashable {
         var provider: String
@@ -34,18 +34,65 @@ public final class Recorder: Sendable {
         var code: Int
     }
 
-    private struct Handles: Sendable {
-        var api: ProviderAPI
-        var requests: Counter
-        var duration: Histogram
-        var truncated: Counter
-        var errors: ErrorCounters
+    /// The series handles of one key; a class, so the cache hands out one reference.
+    private final class Handles: Sendable {
+        let key: SeriesKey
+        let api: ProviderAPI
+        let requests: Counter
+        let duration: Histogram
+        let truncated: Counter
+        /// The `gatewatch_request_errors_total` series of the key by classification (a closed
+        /// list, so bounded): a failure costs one small lookup instead of a family lookup.
+        let errors = Mutex<[Classification: Counter]>([:])
+        /// The key's headroom state, kept so recording skips hashing the key there too.
+        let headroom: HeadroomTracker.Slot
+
+        init(key: SeriesKey, api: ProviderAPI, requests: Counter, duration: Histogram, truncated: Counter) {
+            self.key = key
+            self.api = api
+            self.requests = requests
+            self.duration = duration
+            self.truncated = truncated
+            headroom = HeadroomTracker.Slot(key: HeadroomKey(provider: key.provider, region: key.region, model: key.model))
+        }
     }
 
-    /// The `gatewatch_request_errors_total` series of one handle key, by classification (a
-    /// closed list, so bounded), so a failure costs one small lookup instead of a family lookup.
-    private final class ErrorCounters: Sendable {
-        let byClassification = Mutex<[Classification: Counter]>([:])
+    /// The handle cache: `map`, fronted by a small direct-mapped table indexed by a cheap hash
+    /// of the key (string lengths and edge bytes, no full-string hashing), so most records find
+    /// their handles with a few comparisons. A miss (new key, or two keys sharing a front slot)
+    /// falls back to `map`, so bad input only costs speed.
+    private struct HandleTable {
+        static let frontSlots = 64
+        var map: [SeriesKey: Handles] = [:]
+        var front: [Handles?] = Array(repeating: nil, count: HandleTable.frontSlots)
+
+        @inline(__always)
+        static func frontSlot(_ r: RequestRecord, code: Int) -> Int {
+            var h = UInt64(truncatingIfNeeded: code) &* 0x9E37_79B9_7F4A_7C15
+            h = mix(h, r.provider)
+            h = mix(h, r.region)
+            h = mix(h, r.model)
+            h ^= r.source == .log ? 1 : 2
+            h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (h >> 32) % UInt64(frontSlots))
+        }
+
+        @inline(__always)
+        private static func mix(_ h: UInt64, _ s: String) -> UInt64 {
+            let u = s.utf8
+            var x = UInt64(truncatingIfNeeded: u.count)
+            if let first = u.first, let last = u.last {
+                x = x << 16 | UInt64(first) << 8 | UInt64(last)
+            }
+            let m = (h ^ x) &* 0xBF58_476D_1CE4_E5B9
+            return m ^ (m >> 29)
+        }
+
+        func front(_ slot: Int, _ r: RequestRecord, code: Int) -> Handles? {
+            guard let h = front[slot], h.key.code == code, h.key.source == r.source, h.key.model == r.model,
+                  h.key.region == r.region, h.key.provider == r.provider else { return nil }
+            return h
+        }
     }
 
     /// - Parameter providerAPIs: the API dialect of each configured provider id; others are
@@ -75,7 +122,7 @@ public final class Recorder: Sendable {
     /// Replaces the provider → API map (config reload).
     public func setProviderAPIs(_ map: [String: ProviderAPI]) {
         providerAPIs.withLock { $0 = map }
-        handles.withLock { $0.removeAll() }  // they carry the API of their provider
+        handles.withLock { $0 = HandleTable() }  // they carry the API of their provider
     }
 
     /// The API dialect of a provider id.
@@ -98,35 +145,44 @@ public final class Recorder: Sendable {
         }
         if let c = classification {
             let counter: Counter
-            if let cached = h.errors.byClassification.withLock({ $0[c] }) {
+            if let cached = h.errors.withLock({ $0[c] }) {
                 counter = cached
             } else {
                 counter = errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason,
                                          record.region, record.source.rawValue])
-                h.errors.byClassification.withLock { $0[c] = counter }
+                h.errors.withLock { $0[c] = counter }
             }
             counter.inc(exemplar: exemplar)
             failures.append(record: record, classification: c)
         }
-        headroom.record(provider: record.provider, region: record.region, model: record.model,
-                        headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
+        headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
         windows.record(record: record, classification: classification)
         return classification
     }
 
     private func handles(for record: RequestRecord) -> Handles {
-        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
-                            source: record.source, code: record.statusCode ?? 0)
-        if let h = handles.withLock({ $0[key] }) { return h }
+        let code = record.statusCode ?? 0
+        let slot = HandleTable.frontSlot(record, code: code)
+        let cached = handles.withLock { table -> Handles? in
+            if let h = table.front(slot, record, code: code) { return h }
+            let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                                source: record.source, code: code)
+            guard let h = table.map[key] else { return nil }
+            table.front[slot] = h
+            return h
+        }
+        if let cached { return cached }
         let labels = [record.model, record.provider, record.region, record.source.rawValue]
-        let h = Handles(api: api(for: record.provider),
+        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                            source: record.source, code: code)
+        let h = Handles(key: key, api: api(for: record.provider),
                         requests: requests.labels([record.codeLabel] + labels),
                         duration: duration.labels(labels),
-                        truncated: truncated.labels(labels),
-                        errors: ErrorCounters())
-        handles.withLock { cache in
-            if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
-            cache[key] = h
+                        truncated: truncated.labels(labels))
+        handles.withLock { table in
+            if table.map.count >= Self.maxCachedKeys { table = HandleTable() }
+            table.map[key] = h
+            table.front[slot] = h
         }
         return h
     }
