@@ -46,30 +46,34 @@ struct JSONScanner {
         try expect(0x22)
         let start = i
         var escaped = false
-        while i < end {
+        // The position in a local while scanning: `i` is stored only when leaving or calling out.
+        var k = i
+        let p = self.p
+        let end = self.end
+        while k < end {
             // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII
             // byte (the bit tricks may flag a harmless byte too; the byte path sorts it out).
-            while i &+ 8 <= end {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            while k &+ 8 <= end {
+                let w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let quote = w ^ (ones &* 0x22)
                 let backslash = w ^ (ones &* 0x5C)
                 let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
                     | ((w &- ones &* 0x20) & ~w) | w
                 if special & (ones &* 0x80) != 0 { break }
-                i &+= 8
+                k &+= 8
             }
-            guard i < end else { break }
-            let b = p[i]
+            guard k < end else { break }
+            let b = p[k]
             if b == 0x22 {
-                let stop = i
-                i += 1
-                return (start, stop, escaped)
+                i = k &+ 1
+                return (start, k, escaped)
             }
             if b >= 0x20 && b < 0x80 && b != 0x5C {
-                i += 1
+                k &+= 1
                 continue
             }
+            i = k
             if b == 0x5C {
                 escaped = true
                 try scanEscape()
@@ -78,7 +82,9 @@ struct JSONScanner {
             } else {
                 try scanUTF8(b)
             }
+            k = i
         }
+        i = k
         throw .malformedJSON
     }
 

@@ -66,6 +66,26 @@ public struct Exemplar: Sendable {
         }
     }
 
+    /// A label name checked once, for exemplars made often with the same name.
+    public struct LabelName: Sendable {
+        public let name: String
+        let isValid: Bool
+
+        public init(_ name: String) {
+            self.name = name
+            isValid = Exemplar.isValidName(name)
+        }
+    }
+
+    /// `init(labelName:labelValue:)` with the name's check done beforehand.
+    public init(label: LabelName, value labelValue: String) {
+        if label.isValid && label.name.utf8.count + labelValue.utf8.count <= Exemplar.maxLabelSetLength {
+            self.init(storage: .one(label.name, labelValue), value: nil, timestamp: nil)
+        } else {
+            self.init(labels: [(label.name, labelValue)])
+        }
+    }
+
     /// A valid name whose value fits the budget untouched; nil when the general rules must run.
     /// A valid label name is ASCII, so its UTF-8 count is its length in code points; a value
     /// has at most as many code points as UTF-8 bytes.

@@ -13,6 +13,7 @@ public final class Recorder: Sendable {
     public static let durationBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80]
     /// Handle cache entries kept before the cache is cleared (bad input must not grow it forever).
     static let maxCachedKeys = 20_000
+    private static let requestIDLabel = Exemplar.LabelName("request_id")
 
     public let headroom: HeadroomTracker
     public let failures: RecentFailures
@@ -81,8 +82,8 @@ public final class Recorder: Sendable {
         private static func mix(_ h: UInt64, _ s: String) -> UInt64 {
             let u = s.utf8
             var x = UInt64(truncatingIfNeeded: u.count)
-            if let first = u.first, let last = u.last {
-                x = x << 16 | UInt64(first) << 8 | UInt64(last)
+            if !u.isEmpty {
+                x = x << 16 | UInt64(u[u.startIndex]) << 8 | UInt64(u[u.index(before: u.endIndex)])
             }
             let m = (h ^ x) &* 0xBF58_476D_1CE4_E5B9
             return m ^ (m >> 29)
@@ -135,7 +136,7 @@ public final class Recorder: Sendable {
     public func record(_ record: RequestRecord) -> Classification? {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
-        let exemplar = record.requestID.map { Exemplar(labelName: "request_id", labelValue: $0) }
+        let exemplar = record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) }
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
             h.duration.observe(latency, exemplar: exemplar)
