@@ -175,6 +175,65 @@ struct JSONScanner {
         return (start, i, integer)
     }
 
+    /// A number at `i` per the JSON grammar and its value, in one pass: `scanNumber` then
+    /// `double`, with the same result (the common forms are valued while scanned; others go
+    /// through `double`).
+    @inline(__always)
+    mutating func scanDouble() throws(LogRejection) -> Double {
+        let start = i
+        var k = i
+        var negative = false
+        if k < end && p[k] == 0x2D {
+            negative = true
+            k &+= 1
+        }
+        guard k < end else { throw .malformedJSON }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        let first = p[k]
+        if first == 0x30 {
+            k &+= 1
+        } else if first &- 0x31 < 9 {
+            while k < end {
+                let d = p[k] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits &+= 1
+                k &+= 1
+            }
+        } else {
+            throw .malformedJSON
+        }
+        if k < end && p[k] == 0x2E {
+            k &+= 1
+            guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
+            while k < end {
+                let d = p[k] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits &+= 1
+                exponent &-= 1
+                k &+= 1
+            }
+        }
+        var plain = true
+        if k < end && (p[k] == 0x65 || p[k] == 0x45) {
+            plain = false
+            k &+= 1
+            if k < end && (p[k] == 0x2B || p[k] == 0x2D) { k &+= 1 }
+            guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
+            while k < end, p[k] &- 0x30 < 10 { k &+= 1 }
+        }
+        i = k
+        // Up to 19 digits (leading zeros included) fit the mantissa; exponents within ±22 are
+        // exact powers: then `double` computes exactly this.
+        guard plain, digits <= 19, exponent >= -22 else { return double(start, k) }
+        var value = Double(mantissa)
+        if exponent < 0 { value /= JSONScanner.powersOf10[-exponent] }
+        return negative ? -value : value
+    }
+
     /// `true`, `false` or `null` at `i`.
     mutating func scanLiteral() throws(LogRejection) -> Literal {
         func matches(_ s: StaticString) -> Bool {

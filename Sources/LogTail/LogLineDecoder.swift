@@ -367,8 +367,7 @@ public final class LogLineDecoder {
             case .null: return .null
             }
         default:
-            let r = try s.scanNumber()
-            return .number(s.double(r.start, r.end))
+            return .number(try s.scanDouble())
         }
     }
 
@@ -403,8 +402,8 @@ public final class LogLineDecoder {
         while stop > start, s.p[stop - 1] == 0x20 { stop -= 1 }
         guard start < stop else { return nil }
         var inner = JSONScanner(s.p + start, count: stop - start)
-        guard let r = try? inner.scanNumber(), r.end == inner.end else { return nil }
-        return inner.double(r.start, r.end)
+        guard let v = try? inner.scanDouble(), inner.i == inner.end else { return nil }
+        return v
     }
 
     private func raw(_ s: JSONScanner, _ start: Int, _ stop: Int) -> String {

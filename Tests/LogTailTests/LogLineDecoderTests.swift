@@ -131,6 +131,30 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(rejection(#"{"status_code": 200, "headers": "X-RateLimit-Limit: 30"}"#), .invalidValue)
     }
 
+    /// The one-pass number scan accepts and values exactly what `scanNumber` + `double` do.
+    func testScanDoubleMatchesScanNumberThenDouble() {
+        let texts = ["0", "-0", "7", "1795000000.0413", "1775.908", "0.000123", "-12.5", "1e3", "2.5E-2", "1E+400",
+                     "12345678901234567890", "0.00000000000000000000001", "9999999999999999999", "123456789.123456789123",
+                     "1.7976931348623157e308", "4.9e-324", "01", "-", "1.", ".5", "1e", "-x", "00.5", "3.14e", "42 "]
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let fused = try? a.scanDouble()
+                let r = try? b.scanNumber()
+                XCTAssertEqual(fused == nil, r == nil, text)
+                if let fused, let r {
+                    XCTAssertEqual(a.i, r.end, text)
+                    let reference = b.double(r.start, r.end)
+                    XCTAssertEqual(fused.bitPattern, reference.bitPattern, text)
+                    XCTAssertEqual(fused, Double(String(text[..<text.index(text.startIndex, offsetBy: r.end)])), text)
+                }
+            }
+        }
+    }
+
     /// Headers are kept as the object's text and built when read: the same list every read,
     /// escapes decoded, null values left out, the last `headers` key winning.
     func testHeadersBuiltOnReadMatchTheObject() throws {
