@@ -143,7 +143,9 @@ public final class LogLineDecoder {
         follow[keySpans.count + 1] = keySpans.count
         var invalid = false
         var timestamp: Double?
-        var region: String?
+        // The region's and URL's strings with what they say (a host's endpoint, a region
+        // code), from the string cache: one reference each, nothing copied per line.
+        var region: StringCache.Entry?
         var model = ""
         var status: Int?
         var requestID: String?
@@ -157,10 +159,7 @@ public final class LogLineDecoder {
         var rateLimit = RateLimitBuilder()
         var finishReason: String?
         var provider: String?
-        var url: String?
-        var regionIsHost = false
-        var regionEndpoint: ProviderInference.Endpoint?
-        var urlEndpoint: ProviderInference.Endpoint?
+        var url: StringCache.Entry?
 
         s.skipWhitespace()
         if s.peek() == 0x7D {
@@ -195,14 +194,12 @@ public final class LogLineDecoder {
                         case .null: region = nil
                         case .string(let a, let b, let esc):
                             if esc {
-                                region = s.string(a, b, escaped: true)
-                                regionEndpoint = ProviderInference.isHostOrURL(region ?? "") ? ProviderInference.endpoint(region ?? "") : nil
-                                regionIsHost = regionEndpoint != nil || ProviderInference.isHostOrURL(region ?? "")
+                                let text = s.string(a, b, escaped: true)
+                                let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
+                                region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
+                                                           endpoint: endpoint)
                             } else {
-                                let entry = strings.entry(s.p, a, b)
-                                region = entry.string
-                                regionIsHost = entry.isHostOrURL
-                                regionEndpoint = regionIsHost ? entry.endpoint : nil
+                                region = strings.entry(s.p, a, b)
                             }
                         default: invalid = true
                         }
@@ -261,15 +258,13 @@ public final class LogLineDecoder {
                         provider = try optionalString(&s, &invalid)
                     case .url:
                         switch try value(&s) {
-                        case .null: url = nil; urlEndpoint = nil
+                        case .null: url = nil
                         case .string(let a, let b, let esc):
                             if esc {
-                                url = s.string(a, b, escaped: true)
-                                urlEndpoint = ProviderInference.endpoint(url ?? "")
+                                let text = s.string(a, b, escaped: true)
+                                url = StringCache.Entry(string: text, isHostOrURL: true, endpoint: ProviderInference.endpoint(text))
                             } else {
-                                let entry = strings.entry(s.p, a, b)
-                                url = entry.string
-                                urlEndpoint = entry.endpoint
+                                url = strings.entry(s.p, a, b)
                             }
                         default: invalid = true
                         }
@@ -295,26 +290,26 @@ public final class LogLineDecoder {
         guard status != nil || hasError else { return .missingField }
 
         // Region, host and provider.
-        var endpoint: ProviderInference.Endpoint?
+        // The entry whose endpoint applies: the region's when it is a host or URL, else the URL's.
+        var hostEntry: StringCache.Entry?
         var regionCode: String?
         if let region {
-            if regionIsHost {
-                endpoint = regionEndpoint
-            } else {
-                let code = region.trimmingASCIIWhitespaceAndLowercased()
-                if !code.isEmpty { regionCode = code }
+            if region.isHostOrURL {
+                if region.endpoint != nil { hostEntry = region }
+            } else if !region.regionCode.isEmpty {
+                regionCode = region.regionCode
             }
         }
-        if endpoint == nil, url != nil {
-            endpoint = urlEndpoint
+        if hostEntry == nil, let url, url.endpoint != nil {
+            hostEntry = url
         }
         // The line says first (code, then host or URL); the source's `region` is the default.
-        let regionLabel = regionCode ?? endpoint?.region ?? source.region ?? "unknown"
+        let regionLabel = regionCode ?? hostEntry?.endpoint?.region ?? source.region ?? "unknown"
         let providerLabel: String
         if let provider, !provider.isEmpty {
             providerLabel = provider
         } else {
-            providerLabel = endpoint?.provider ?? source.provider
+            providerLabel = hostEntry?.endpoint?.provider ?? source.provider
         }
 
         var transportFailure: TransportFailure?
@@ -327,7 +322,7 @@ public final class LogLineDecoder {
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
         var record = RequestRecord(
-            provider: providerLabel, region: regionLabel, host: endpoint?.host, model: model,
+            provider: providerLabel, region: regionLabel, host: hostEntry?.endpoint?.host, model: model,
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
             headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
@@ -578,10 +573,20 @@ struct RateLimitBuilder {
 /// beside it. A direct-mapped table in raw storage (no exclusivity checks on the hot path).
 /// Not thread-safe.
 final class StringCache {
-    struct Entry {
-        var string: String
-        var isHostOrURL: Bool
-        var endpoint: ProviderInference.Endpoint?
+    /// A string and what the decoder derives from it, made once per distinct string; immutable.
+    final class Entry {
+        let string: String
+        let isHostOrURL: Bool
+        let endpoint: ProviderInference.Endpoint?
+        /// The string as a region code (ASCII whitespace trimmed, lowercased); unused for hosts.
+        let regionCode: String
+
+        init(string: String, isHostOrURL: Bool, endpoint: ProviderInference.Endpoint?) {
+            self.string = string
+            self.isHostOrURL = isHostOrURL
+            self.endpoint = endpoint
+            regionCode = isHostOrURL ? "" : string.trimmingASCIIWhitespaceAndLowercased()
+        }
     }
 
     private static let slots = 256
