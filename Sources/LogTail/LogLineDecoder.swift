@@ -429,16 +429,15 @@ public final class LogLineDecoder {
                 case .null:
                     break
                 case .string(let a, let b, let esc):
-                    switch kind {
-                    case .model, .service:
-                        rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b), number: nil)
-                    case .limit, .remaining, .reset:
-                        rateLimit.set(kind, text: "", number: esc ? nil : numberText(s, a, b))
+                    if kind.isText {
+                        rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b))
+                    } else {
+                        rateLimit.set(kind, number: esc ? nil : numberText(s, a, b))
                     }
                 case .number(let n):
-                    rateLimit.set(kind, text: raw(s, valueStart, s.i), number: n)
+                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: n) }
                 default:
-                    rateLimit.set(kind, text: raw(s, valueStart, s.i), number: nil)
+                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: nil) }
                 }
             }
             s.skipWhitespace()
@@ -512,7 +511,12 @@ struct RawJSONHeaders: DeferredHeaders {
 /// `X-RateLimit-*` values gathered while scanning headers, with `RateLimitHeaders(headers:)`'s
 /// rules (case-insensitive names; nil unless Limit, Remaining and Reset are all numeric).
 struct RateLimitBuilder {
-    enum Kind: Int { case limit, remaining, reset, model, service }
+    enum Kind: Int {
+        case limit, remaining, reset, model, service
+
+        /// Whether the header's text is kept (model, service) rather than its number.
+        var isText: Bool { self == .model || self == .service }
+    }
     var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
 
     /// The kind of a header name, compared ASCII case-insensitively.
@@ -552,13 +556,24 @@ struct RateLimitBuilder {
         return true
     }
 
-    mutating func set(_ kind: Kind, text: String, number: Double?) {
+    /// Limit, Remaining and Reset: a header's number (nil when its value is not one).
+    @inline(__always)
+    mutating func set(_ kind: Kind, number: Double?) {
         switch kind {
         case .limit: limit = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .remaining: remaining = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .reset: reset = number
+        case .model, .service: break
+        }
+    }
+
+    /// Model and Service: a header's text.
+    @inline(__always)
+    mutating func set(_ kind: Kind, text: String) {
+        switch kind {
         case .model: model = text.isEmpty ? nil : text
         case .service: service = text.isEmpty ? nil : text
+        case .limit, .remaining, .reset: break
         }
     }
 
@@ -666,16 +681,32 @@ final class StringCache {
     }
 }
 
-/// Whether `n` bytes at `x` and `y` are equal; word at a time, inlined (short keys and values).
+/// Whether `n` bytes at `x` and `y` are equal; a word at a time (the last word overlapping the
+/// one before), inlined (short keys and values).
 @inline(__always)
 func bytesEqual(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k &+ 8 <= n {
-        if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
-            return false
+    if n >= 8 {
+        var k = 0
+        while k &+ 8 < n {
+            if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            k &+= 8
         }
-        k &+= 8
+        let last = n &- 8
+        let a: UInt64 = UnsafeRawPointer(x + last).loadUnaligned(as: UInt64.self)
+        let b: UInt64 = UnsafeRawPointer(y + last).loadUnaligned(as: UInt64.self)
+        return a == b
     }
+    if n >= 4 {
+        let last = n &- 4
+        let a0: UInt32 = UnsafeRawPointer(x).loadUnaligned(as: UInt32.self)
+        let b0: UInt32 = UnsafeRawPointer(y).loadUnaligned(as: UInt32.self)
+        let a1: UInt32 = UnsafeRawPointer(x + last).loadUnaligned(as: UInt32.self)
+        let b1: UInt32 = UnsafeRawPointer(y + last).loadUnaligned(as: UInt32.self)
+        return a0 == b0 && a1 == b1
+    }
+    var k = 0
     while k < n {
         if x[k] != y[k] { return false }
         k &+= 1

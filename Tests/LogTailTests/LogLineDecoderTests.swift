@@ -131,6 +131,27 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(rejection(#"{"status_code": 200, "headers": "X-RateLimit-Limit: 30"}"#), .invalidValue)
     }
 
+    /// Word-at-a-time comparison: every length, a difference at every position.
+    func testBytesEqualEveryLengthAndPosition() {
+        for n in 0...40 {
+            let x = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+            x.withUnsafeBufferPointer { xb in
+                let xp = xb.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                var y = x
+                y.withUnsafeBufferPointer { yb in
+                    XCTAssertTrue(bytesEqual(xp, yb.baseAddress ?? xp, n), "length \(n)")
+                }
+                for k in 0..<n {
+                    y = x
+                    y[k] ^= 0x20
+                    y.withUnsafeBufferPointer { yb in
+                        XCTAssertFalse(bytesEqual(xp, yb.baseAddress!, n), "length \(n), byte \(k)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The one-pass number scan accepts and values exactly what `scanNumber` + `double` do.
     func testScanDoubleMatchesScanNumberThenDouble() {
         let texts = ["0", "-0", "7", "1795000000.0413", "1775.908", "0.000123", "-12.5", "1e3", "2.5E-2", "1E+400",
