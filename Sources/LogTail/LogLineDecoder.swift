@@ -111,6 +111,7 @@ public final class LogLineDecoder {
         return copy.withUTF8 { decode($0, now: now) }
     }
 
+    @inline(__always)
     private func field(_ s: JSONScanner, _ key: (start: Int, end: Int, escaped: Bool)) -> Field? {
         let n = key.end - key.start
         if key.escaped {
@@ -295,21 +296,21 @@ public final class LogLineDecoder {
         var regionCode: String?
         if let region {
             if region.isHostOrURL {
-                if region.endpoint != nil { hostEntry = region }
+                if region.hasEndpoint { hostEntry = region }
             } else if !region.regionCode.isEmpty {
                 regionCode = region.regionCode
             }
         }
-        if hostEntry == nil, let url, url.endpoint != nil {
+        if hostEntry == nil, let url, url.hasEndpoint {
             hostEntry = url
         }
         // The line says first (code, then host or URL); the source's `region` is the default.
-        let regionLabel = regionCode ?? hostEntry?.endpoint?.region ?? source.region ?? "unknown"
+        let regionLabel = regionCode ?? hostEntry?.endpointRegion ?? source.region ?? "unknown"
         let providerLabel: String
         if let provider, !provider.isEmpty {
             providerLabel = provider
         } else {
-            providerLabel = hostEntry?.endpoint?.provider ?? source.provider
+            providerLabel = hostEntry?.endpointProvider ?? source.provider
         }
 
         var transportFailure: TransportFailure?
@@ -322,7 +323,7 @@ public final class LogLineDecoder {
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
         var record = RequestRecord(
-            provider: providerLabel, region: regionLabel, host: hostEntry?.endpoint?.host, model: model,
+            provider: providerLabel, region: regionLabel, host: hostEntry?.endpointHost, model: model,
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
             headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
@@ -366,6 +367,7 @@ public final class LogLineDecoder {
         }
     }
 
+    @inline(__always)
     private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> String? {
         switch try value(&s) {
         case .null: return nil
@@ -592,15 +594,23 @@ final class StringCache {
     final class Entry {
         let string: String
         let isHostOrURL: Bool
-        let endpoint: ProviderInference.Endpoint?
+        /// Whether the string names a known endpoint (host or URL).
+        let hasEndpoint: Bool
         /// The string as a region code (ASCII whitespace trimmed, lowercased); unused for hosts.
         let regionCode: String
+        /// The endpoint's fields apart: reading one does not copy the others.
+        let endpointHost: String?
+        let endpointRegion: String?
+        let endpointProvider: String?
 
         init(string: String, isHostOrURL: Bool, endpoint: ProviderInference.Endpoint?) {
             self.string = string
             self.isHostOrURL = isHostOrURL
-            self.endpoint = endpoint
+            hasEndpoint = endpoint != nil
             regionCode = isHostOrURL ? "" : string.trimmingASCIIWhitespaceAndLowercased()
+            endpointHost = endpoint?.host
+            endpointRegion = endpoint?.region
+            endpointProvider = endpoint?.provider
         }
     }
 
