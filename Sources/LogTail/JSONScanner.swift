@@ -46,30 +46,34 @@ struct JSONScanner {
         try expect(0x22)
         let start = i
         var escaped = false
-        while i < end {
+        // The position in a local while scanning: `i` is stored only when leaving or calling out.
+        var k = i
+        let p = self.p
+        let end = self.end
+        while k < end {
             // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII
             // byte (the bit tricks may flag a harmless byte too; the byte path sorts it out).
-            while i &+ 8 <= end {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            while k &+ 8 <= end {
+                let w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let quote = w ^ (ones &* 0x22)
                 let backslash = w ^ (ones &* 0x5C)
                 let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
                     | ((w &- ones &* 0x20) & ~w) | w
                 if special & (ones &* 0x80) != 0 { break }
-                i &+= 8
+                k &+= 8
             }
-            guard i < end else { break }
-            let b = p[i]
+            guard k < end else { break }
+            let b = p[k]
             if b == 0x22 {
-                let stop = i
-                i += 1
-                return (start, stop, escaped)
+                i = k &+ 1
+                return (start, k, escaped)
             }
             if b >= 0x20 && b < 0x80 && b != 0x5C {
-                i += 1
+                k &+= 1
                 continue
             }
+            i = k
             if b == 0x5C {
                 escaped = true
                 try scanEscape()
@@ -78,7 +82,9 @@ struct JSONScanner {
             } else {
                 try scanUTF8(b)
             }
+            k = i
         }
+        i = k
         throw .malformedJSON
     }
 
@@ -167,6 +173,65 @@ struct JSONScanner {
             while i < end, p[i] &- 0x30 < 10 { i += 1 }
         }
         return (start, i, integer)
+    }
+
+    /// A number at `i` per the JSON grammar and its value, in one pass: `scanNumber` then
+    /// `double`, with the same result (the common forms are valued while scanned; others go
+    /// through `double`).
+    @inline(__always)
+    mutating func scanDouble() throws(LogRejection) -> Double {
+        let start = i
+        var k = i
+        var negative = false
+        if k < end && p[k] == 0x2D {
+            negative = true
+            k &+= 1
+        }
+        guard k < end else { throw .malformedJSON }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        let first = p[k]
+        if first == 0x30 {
+            k &+= 1
+        } else if first &- 0x31 < 9 {
+            while k < end {
+                let d = p[k] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits &+= 1
+                k &+= 1
+            }
+        } else {
+            throw .malformedJSON
+        }
+        if k < end && p[k] == 0x2E {
+            k &+= 1
+            guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
+            while k < end {
+                let d = p[k] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits &+= 1
+                exponent &-= 1
+                k &+= 1
+            }
+        }
+        var plain = true
+        if k < end && (p[k] == 0x65 || p[k] == 0x45) {
+            plain = false
+            k &+= 1
+            if k < end && (p[k] == 0x2B || p[k] == 0x2D) { k &+= 1 }
+            guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
+            while k < end, p[k] &- 0x30 < 10 { k &+= 1 }
+        }
+        i = k
+        // Up to 19 digits (leading zeros included) fit the mantissa; exponents within ±22 are
+        // exact powers: then `double` computes exactly this.
+        guard plain, digits <= 19, exponent >= -22 else { return double(start, k) }
+        var value = Double(mantissa)
+        if exponent < 0 { value /= JSONScanner.powersOf10[-exponent] }
+        return negative ? -value : value
     }
 
     /// `true`, `false` or `null` at `i`.

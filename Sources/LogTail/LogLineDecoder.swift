@@ -24,7 +24,6 @@ public final class LogLineDecoder {
     private let keySpans: UnsafeMutableBufferPointer<KeySpan>
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
-    private let headerCache = HeaderCache()
     /// Key order learnt from earlier lines: `follow[k]` is the key that came after key `k`
     /// last time (`follow[count]`: the first key), `follow[count + 1]` the key just matched.
     /// Raw storage: no exclusivity checks per key.
@@ -112,6 +111,7 @@ public final class LogLineDecoder {
         return copy.withUTF8 { decode($0, now: now) }
     }
 
+    @inline(__always)
     private func field(_ s: JSONScanner, _ key: (start: Int, end: Int, escaped: Bool)) -> Field? {
         let n = key.end - key.start
         if key.escaped {
@@ -144,7 +144,9 @@ public final class LogLineDecoder {
         follow[keySpans.count + 1] = keySpans.count
         var invalid = false
         var timestamp: Double?
-        var region: String?
+        // The region's and URL's strings with what they say (a host's endpoint, a region
+        // code), from the string cache: one reference each, nothing copied per line.
+        var region: StringCache.Entry?
         var model = ""
         var status: Int?
         var requestID: String?
@@ -153,14 +155,12 @@ public final class LogLineDecoder {
         var hasError = false
         var latencyMs: Double?
         var durationSeconds: Double?
-        var headers: [HTTPHeader] = []
+        // The last `headers` object's bytes (start, end); nil when absent, null or empty.
+        var headerSpan: (Int, Int)?
         var rateLimit = RateLimitBuilder()
         var finishReason: String?
         var provider: String?
-        var url: String?
-        var regionIsHost = false
-        var regionEndpoint: ProviderInference.Endpoint?
-        var urlEndpoint: ProviderInference.Endpoint?
+        var url: StringCache.Entry?
 
         s.skipWhitespace()
         if s.peek() == 0x7D {
@@ -195,14 +195,12 @@ public final class LogLineDecoder {
                         case .null: region = nil
                         case .string(let a, let b, let esc):
                             if esc {
-                                region = s.string(a, b, escaped: true)
-                                regionEndpoint = ProviderInference.isHostOrURL(region ?? "") ? ProviderInference.endpoint(region ?? "") : nil
-                                regionIsHost = regionEndpoint != nil || ProviderInference.isHostOrURL(region ?? "")
+                                let text = s.string(a, b, escaped: true)
+                                let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
+                                region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
+                                                           endpoint: endpoint)
                             } else {
-                                let entry = strings.entry(s.p, a, b)
-                                region = entry.string
-                                regionIsHost = entry.isHostOrURL
-                                regionEndpoint = regionIsHost ? entry.endpoint : nil
+                                region = strings.entry(s.p, a, b)
                             }
                         default: invalid = true
                         }
@@ -247,12 +245,11 @@ public final class LogLineDecoder {
                         durationSeconds = try optionalDuration(&s, &invalid)
                     case .headers:
                         if s.peek() == 0x7B {
-                            headers.removeAll(keepingCapacity: true)
-                            headers.reserveCapacity(6)
                             rateLimit = RateLimitBuilder()
-                            try decodeHeaders(&s, into: &headers, rateLimit: &rateLimit)
+                            let start = s.i
+                            headerSpan = try decodeHeaders(&s, rateLimit: &rateLimit) ? (start, s.i) : nil
                         } else if case .null = try value(&s) {
-                            headers = []
+                            headerSpan = nil
                         } else {
                             invalid = true
                         }
@@ -262,15 +259,13 @@ public final class LogLineDecoder {
                         provider = try optionalString(&s, &invalid)
                     case .url:
                         switch try value(&s) {
-                        case .null: url = nil; urlEndpoint = nil
+                        case .null: url = nil
                         case .string(let a, let b, let esc):
                             if esc {
-                                url = s.string(a, b, escaped: true)
-                                urlEndpoint = ProviderInference.endpoint(url ?? "")
+                                let text = s.string(a, b, escaped: true)
+                                url = StringCache.Entry(string: text, isHostOrURL: true, endpoint: ProviderInference.endpoint(text))
                             } else {
-                                let entry = strings.entry(s.p, a, b)
-                                url = entry.string
-                                urlEndpoint = entry.endpoint
+                                url = strings.entry(s.p, a, b)
                             }
                         default: invalid = true
                         }
@@ -296,26 +291,26 @@ public final class LogLineDecoder {
         guard status != nil || hasError else { return .missingField }
 
         // Region, host and provider.
-        var endpoint: ProviderInference.Endpoint?
+        // The entry whose endpoint applies: the region's when it is a host or URL, else the URL's.
+        var hostEntry: StringCache.Entry?
         var regionCode: String?
         if let region {
-            if regionIsHost {
-                endpoint = regionEndpoint
-            } else {
-                let code = region.trimmingASCIIWhitespaceAndLowercased()
-                if !code.isEmpty { regionCode = code }
+            if region.isHostOrURL {
+                if region.hasEndpoint { hostEntry = region }
+            } else if !region.regionCode.isEmpty {
+                regionCode = region.regionCode
             }
         }
-        if endpoint == nil, url != nil {
-            endpoint = urlEndpoint
+        if hostEntry == nil, let url, url.hasEndpoint {
+            hostEntry = url
         }
         // The line says first (code, then host or URL); the source's `region` is the default.
-        let regionLabel = regionCode ?? endpoint?.region ?? source.region ?? "unknown"
+        let regionLabel = regionCode ?? hostEntry?.endpointRegion ?? source.region ?? "unknown"
         let providerLabel: String
         if let provider, !provider.isEmpty {
             providerLabel = provider
         } else {
-            providerLabel = endpoint?.provider ?? source.provider
+            providerLabel = hostEntry?.endpointProvider ?? source.provider
         }
 
         var transportFailure: TransportFailure?
@@ -328,16 +323,18 @@ public final class LogLineDecoder {
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
         var record = RequestRecord(
-            provider: providerLabel, region: regionLabel, host: endpoint?.host, model: model,
+            provider: providerLabel, region: regionLabel, host: hostEntry?.endpointHost, model: model,
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
             headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
-        record.headers = headers
+        if let (a, b) = headerSpan {
+            record.deferHeaders(RawJSONHeaders.make(s.p + a, b - a))
+        }
         sink(record)
         return nil
     }
 
-    private enum Value {
+    fileprivate enum Value {
         case null, `true`, `false`
         case number(Double)
         case string(Int, Int, Bool)
@@ -347,6 +344,11 @@ public final class LogLineDecoder {
     /// One value of any kind; containers are skipped (validated).
     @inline(__always)
     private func value(_ s: inout JSONScanner) throws(LogRejection) -> Value {
+        try LogLineDecoder.scanValue(&s)
+    }
+
+    @inline(__always)
+    fileprivate static func scanValue(_ s: inout JSONScanner) throws(LogRejection) -> Value {
         switch s.peek() {
         case 0x22:
             let r = try s.scanString()
@@ -361,11 +363,11 @@ public final class LogLineDecoder {
             case .null: return .null
             }
         default:
-            let r = try s.scanNumber()
-            return .number(s.double(r.start, r.end))
+            return .number(try s.scanDouble())
         }
     }
 
+    @inline(__always)
     private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> String? {
         switch try value(&s) {
         case .null: return nil
@@ -397,22 +399,23 @@ public final class LogLineDecoder {
         while stop > start, s.p[stop - 1] == 0x20 { stop -= 1 }
         guard start < stop else { return nil }
         var inner = JSONScanner(s.p + start, count: stop - start)
-        guard let r = try? inner.scanNumber(), r.end == inner.end else { return nil }
-        return inner.double(r.start, r.end)
+        guard let v = try? inner.scanDouble(), inner.i == inner.end else { return nil }
+        return v
     }
 
     private func raw(_ s: JSONScanner, _ start: Int, _ stop: Int) -> String {
         return String(decoding: UnsafeBufferPointer(start: s.p + start, count: stop - start), as: UTF8.self)
     }
 
-    /// The `headers` object: names as written; string values decoded, other values as raw JSON text.
-    private func decodeHeaders(_ s: inout JSONScanner, into headers: inout [HTTPHeader],
-                               rateLimit: inout RateLimitBuilder) throws(LogRejection) {
+    /// The `headers` object, validated: its `X-RateLimit-*` values go to `rateLimit`; the
+    /// headers themselves are not built (the record keeps the object's bytes, see
+    /// `RawJSONHeaders`). Returns whether the object has any member.
+    private func decodeHeaders(_ s: inout JSONScanner, rateLimit: inout RateLimitBuilder) throws(LogRejection) -> Bool {
         try s.expect(0x7B)
         s.skipWhitespace()
         if s.peek() == 0x7D {
             s.i += 1
-            return
+            return false
         }
         while true {
             s.skipWhitespace()
@@ -422,37 +425,21 @@ public final class LogLineDecoder {
             s.skipWhitespace()
             let valueStart = s.i
             let v = try value(&s)
-            // The same header with the same value as on an earlier line: reuse what it gave.
-            let span = (key.start - 1, s.i)
-            if case .string(_, _, false) = v, !key.escaped, let hit = headerCache.lookup(s.p, span.0, span.1) {
-                headers.append(hit.header)
-                if let kind = hit.kind { rateLimit.set(kind, text: hit.header.value, number: hit.number) }
-                s.skipWhitespace()
-                if s.peek() == 0x2C {
-                    s.i += 1
-                    continue
-                }
-                try s.expect(0x7D)
-                return
-            }
-            let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
-            let name = key.escaped ? s.string(key.start, key.end, escaped: true) : strings.string(s.p, key.start, key.end)
-            switch v {
-            case .null:
-                break
-            case .string(let a, let b, let esc):
-                let text = esc ? s.string(a, b, escaped: true) : String(decoding: UnsafeBufferPointer(start: s.p + a, count: b - a), as: UTF8.self)
-                headers.append(HTTPHeader(name, text))
-                let number = esc || kind == nil ? nil : numberText(s, a, b)
-                if let kind { rateLimit.set(kind, text: text, number: number) }
-                if !esc && !key.escaped {
-                    headerCache.store(s.p, span.0, span.1, HeaderCache.Entry(header: HTTPHeader(name, text), kind: kind, number: number))
-                }
-            default:
-                let text = String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart), as: UTF8.self)
-                headers.append(HTTPHeader(name, text))
-                if let kind {
-                    if case .number(let n) = v { rateLimit.set(kind, text: text, number: n) } else { rateLimit.set(kind, text: text, number: nil) }
+            if !key.escaped, let kind = RateLimitBuilder.kind(s.p, key.start, key.end) {
+                // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
+                switch v {
+                case .null:
+                    break
+                case .string(let a, let b, let esc):
+                    if kind.isText {
+                        rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b))
+                    } else {
+                        rateLimit.set(kind, number: esc ? nil : numberText(s, a, b))
+                    }
+                case .number(let n):
+                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: n) }
+                default:
+                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: nil) }
                 }
             }
             s.skipWhitespace()
@@ -461,7 +448,64 @@ public final class LogLineDecoder {
                 continue
             }
             try s.expect(0x7D)
-            return
+            return true
+        }
+    }
+
+    /// The headers of a `headers` object (already validated): names as written; string values
+    /// decoded, `null` ones left out, other values as raw JSON text.
+    static func headerList(_ s: inout JSONScanner) throws(LogRejection) -> [HTTPHeader] {
+        var headers: [HTTPHeader] = []
+        try s.expect(0x7B)
+        s.skipWhitespace()
+        if s.peek() == 0x7D {
+            return headers
+        }
+        while true {
+            s.skipWhitespace()
+            let key = try s.scanString()
+            s.skipWhitespace()
+            try s.expect(0x3A)
+            s.skipWhitespace()
+            let valueStart = s.i
+            let v = try scanValue(&s)
+            let name = s.string(key.start, key.end, escaped: key.escaped)
+            switch v {
+            case .null:
+                break
+            case .string(let a, let b, let esc):
+                headers.append(HTTPHeader(name, s.string(a, b, escaped: esc)))
+            default:
+                headers.append(HTTPHeader(name, String(decoding: UnsafeBufferPointer(start: s.p + valueStart, count: s.i - valueStart),
+                                                       as: UTF8.self)))
+            }
+            s.skipWhitespace()
+            if s.peek() == 0x2C {
+                s.i += 1
+                continue
+            }
+            try s.expect(0x7D)
+            return headers
+        }
+    }
+}
+
+/// A log line's `headers` object as its JSON text (one allocation), turned into
+/// `[HTTPHeader]` only when someone reads `RequestRecord.headers` (nothing on the ingestion
+/// path does).
+struct RawJSONHeaders: DeferredHeaders {
+    let json: String
+
+    static func make(_ p: UnsafePointer<UInt8>, _ count: Int) -> RawJSONHeaders {
+        RawJSONHeaders(json: String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
+    }
+
+    func materialize() -> [HTTPHeader] {
+        var text = json
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [] }
+            var s = JSONScanner(base, count: bytes.count)
+            return (try? LogLineDecoder.headerList(&s)) ?? []
         }
     }
 }
@@ -469,7 +513,12 @@ public final class LogLineDecoder {
 /// `X-RateLimit-*` values gathered while scanning headers, with `RateLimitHeaders(headers:)`'s
 /// rules (case-insensitive names; nil unless Limit, Remaining and Reset are all numeric).
 struct RateLimitBuilder {
-    enum Kind: Int { case limit, remaining, reset, model, service }
+    enum Kind: Int {
+        case limit, remaining, reset, model, service
+
+        /// Whether the header's text is kept (model, service) rather than its number.
+        var isText: Bool { self == .model || self == .service }
+    }
     var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
 
     /// The kind of a header name, compared ASCII case-insensitively.
@@ -509,13 +558,24 @@ struct RateLimitBuilder {
         return true
     }
 
-    mutating func set(_ kind: Kind, text: String, number: Double?) {
+    /// Limit, Remaining and Reset: a header's number (nil when its value is not one).
+    @inline(__always)
+    mutating func set(_ kind: Kind, number: Double?) {
         switch kind {
         case .limit: limit = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .remaining: remaining = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .reset: reset = number
+        case .model, .service: break
+        }
+    }
+
+    /// Model and Service: a header's text.
+    @inline(__always)
+    mutating func set(_ kind: Kind, text: String) {
+        switch kind {
         case .model: model = text.isEmpty ? nil : text
         case .service: service = text.isEmpty ? nil : text
+        case .limit, .remaining, .reset: break
         }
     }
 
@@ -530,10 +590,28 @@ struct RateLimitBuilder {
 /// beside it. A direct-mapped table in raw storage (no exclusivity checks on the hot path).
 /// Not thread-safe.
 final class StringCache {
-    struct Entry {
-        var string: String
-        var isHostOrURL: Bool
-        var endpoint: ProviderInference.Endpoint?
+    /// A string and what the decoder derives from it, made once per distinct string; immutable.
+    final class Entry {
+        let string: String
+        let isHostOrURL: Bool
+        /// Whether the string names a known endpoint (host or URL).
+        let hasEndpoint: Bool
+        /// The string as a region code (ASCII whitespace trimmed, lowercased); unused for hosts.
+        let regionCode: String
+        /// The endpoint's fields apart: reading one does not copy the others.
+        let endpointHost: String?
+        let endpointRegion: String?
+        let endpointProvider: String?
+
+        init(string: String, isHostOrURL: Bool, endpoint: ProviderInference.Endpoint?) {
+            self.string = string
+            self.isHostOrURL = isHostOrURL
+            hasEndpoint = endpoint != nil
+            regionCode = isHostOrURL ? "" : string.trimmingASCIIWhitespaceAndLowercased()
+            endpointHost = endpoint?.host
+            endpointRegion = endpoint?.region
+            endpointProvider = endpoint?.provider
+        }
     }
 
     private static let slots = 256
@@ -613,85 +691,32 @@ final class StringCache {
     }
 }
 
-/// Headers seen before, by the bytes of `"Name": "value"`, with what they gave (the header,
-/// its rate-limit kind and number). Direct-mapped, raw storage; not thread-safe.
-final class HeaderCache {
-    struct Entry {
-        var header: HTTPHeader
-        var kind: RateLimitBuilder.Kind?
-        var number: Double?
-    }
-
-    private static let slots = 1024
-    private static let maxLength = 112
-    private let bytes: UnsafeMutablePointer<UInt8>
-    private let lengths: UnsafeMutablePointer<Int>
-    private let entries: UnsafeMutablePointer<Entry>
-
-    init() {
-        bytes = .allocate(capacity: HeaderCache.slots * HeaderCache.maxLength)
-        lengths = .allocate(capacity: HeaderCache.slots)
-        lengths.initialize(repeating: -1, count: HeaderCache.slots)
-        entries = .allocate(capacity: HeaderCache.slots)
-        entries.initialize(repeating: Entry(header: HTTPHeader("", ""), kind: nil, number: nil), count: HeaderCache.slots)
-    }
-
-    deinit {
-        bytes.deallocate()
-        lengths.deallocate()
-        entries.deinitialize(count: HeaderCache.slots)
-        entries.deallocate()
-    }
-
-    @inline(__always)
-    private static func slot(_ q: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        if n >= 8 {
-            h ^= UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= UnsafeRawPointer(q + n - 8).loadUnaligned(as: UInt64.self)
-            if n >= 16 {
-                h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= UnsafeRawPointer(q + n - 16).loadUnaligned(as: UInt64.self)
-            }
-        } else {
-            for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
-        }
-        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: (h >> 32) % UInt64(HeaderCache.slots))
-    }
-
-    @inline(__always)
-    func lookup(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Entry? {
-        let n = b - a
-        guard n <= HeaderCache.maxLength else { return nil }
-        let q = p + a
-        let slot = HeaderCache.slot(q, n)
-        guard lengths[slot] == n, bytesEqual(bytes + slot * HeaderCache.maxLength, q, n) else { return nil }
-        return entries[slot]
-    }
-
-    func store(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ entry: Entry) {
-        let n = b - a
-        guard n <= HeaderCache.maxLength else { return }
-        let q = p + a
-        let slot = HeaderCache.slot(q, n)
-        (bytes + slot * HeaderCache.maxLength).update(from: q, count: n)
-        lengths[slot] = n
-        entries[slot] = entry
-    }
-}
-
-/// Whether `n` bytes at `x` and `y` are equal; word at a time, inlined (short keys and values).
+/// Whether `n` bytes at `x` and `y` are equal; a word at a time (the last word overlapping the
+/// one before), inlined (short keys and values).
 @inline(__always)
 func bytesEqual(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k &+ 8 <= n {
-        if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
-            return false
+    if n >= 8 {
+        var k = 0
+        while k &+ 8 < n {
+            if UnsafeRawPointer(x + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + k).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            k &+= 8
         }
-        k &+= 8
+        let last = n &- 8
+        let a: UInt64 = UnsafeRawPointer(x + last).loadUnaligned(as: UInt64.self)
+        let b: UInt64 = UnsafeRawPointer(y + last).loadUnaligned(as: UInt64.self)
+        return a == b
     }
+    if n >= 4 {
+        let last = n &- 4
+        let a0: UInt32 = UnsafeRawPointer(x).loadUnaligned(as: UInt32.self)
+        let b0: UInt32 = UnsafeRawPointer(y).loadUnaligned(as: UInt32.self)
+        let a1: UInt32 = UnsafeRawPointer(x + last).loadUnaligned(as: UInt32.self)
+        let b1: UInt32 = UnsafeRawPointer(y + last).loadUnaligned(as: UInt32.self)
+        return a0 == b0 && a1 == b1
+    }
+    var k = 0
     while k < n {
         if x[k] != y[k] { return false }
         k &+= 1

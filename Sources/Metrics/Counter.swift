@@ -41,7 +41,7 @@ public final class Counter: LabeledSeries, Sendable {
     /// The latest exemplar, if any.
     public var exemplar: Exemplar? {
         latestExemplar.withLock { stored in
-            stored.map { Exemplar(labels: $0.labels.map { ($0.name, $0.value) }, value: $0.value, timestamp: $0.timestamp) }
+            stored.map { Exemplar(labels: $0.labels.pairs.map { ($0.name, $0.value) }, value: $0.value, timestamp: $0.timestamp) }
         }
     }
 

@@ -65,6 +65,25 @@ final class RecentFailuresTests: XCTestCase {
         XCTAssertTrue(e.body.contains("6e6f340d-6580-4cd4-a3f9-d6cb7323a9bd"))
     }
 
+    func testRedactionUsesTheRedactorInForceAtAppendAndIsStable() {
+        let ring = RecentFailures(capacity: 10, redactor: Redactor(secrets: ["old-secret-value"]))
+        ring.append(record: record(0, body: "rejected old-secret-value"), classification: Classification(.auth, "invalid_key"))
+        // A reload swaps the redactor before any query: the entry appended earlier still loses the old key.
+        ring.setRedactor(Redactor(secrets: ["new-secret-value"]))
+        ring.append(record: record(1, body: "rejected new-secret-value and old-secret-value"),
+                    classification: Classification(.auth, "invalid_key"))
+        let first = ring.query()
+        XCTAssertEqual(first.map(\.body), ["rejected [REDACTED] and old-secret-value", "rejected [REDACTED]"])
+        XCTAssertEqual(ring.query(), first)
+        // A key-shaped request id is redacted before the request-id filter compares it.
+        var r = record(2)
+        r.requestID = key
+        ring.append(record: r, classification: Classification(.server, "status_503"))
+        XCTAssertEqual(ring.query(requestID: key), [])
+        XCTAssertEqual(ring.query(requestID: "[REDACTED]").map(\.time), [1_795_000_002])
+        XCTAssertEqual(ring.entry(record: r, classification: Classification(.server, "status_503")).requestID, "[REDACTED]")
+    }
+
     func testBodyCutAt4KiBOnAUTF8Boundary() {
         let ring = RecentFailures(capacity: 10, redactor: Redactor())
         // 4095 ASCII bytes then 3-byte characters: the cut must not split one.

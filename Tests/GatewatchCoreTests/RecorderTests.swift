@@ -119,6 +119,53 @@ final class RecorderTests: XCTestCase {
     }
 
     /// 4 threads record 1,000,000 records between them; every counter is exact.
+    /// The recorder's caches (handles by key, headroom slots, error counters by classification)
+    /// give what uncached lookups give: many keys sharing front slots, a key whose headroom
+    /// entry expired and came back, and X-RateLimit-Model naming another key.
+    func testCachedHandlesMatchTheirKeys() {
+        let time = ManualTimeSource(t0)
+        let (registry, recorder) = makeRecorder(time: time)
+        let rl = { (remaining: Int, model: String) in
+            [HTTPHeader("X-RateLimit-Limit", "30"), HTTPHeader("X-RateLimit-Remaining", String(remaining)),
+             HTTPHeader("X-RateLimit-Reset", "50"), HTTPHeader("X-RateLimit-Model", model)]
+        }
+        // 300 keys: more than the front table's slots, so many share one.
+        for _ in 0..<3 {
+            for k in 0..<100 {
+                for region in ["eu", "us", "e"] {
+                    recorder.record(record(status: k % 2 == 0 ? 200 : 503, model: "m\(k)", region: region, at: t0,
+                                           body: k % 2 == 0 ? nil : .json(#"{"error": "Service Unavailable"}"#)))
+                }
+            }
+        }
+        let out = text(registry)
+        for k in [0, 1, 62, 63, 64, 99] {
+            for region in ["eu", "us", "e"] {
+                let code = k % 2 == 0 ? "200" : "503"
+                XCTAssertTrue(out.contains(#"gatewatch_requests_total{code="\#(code)",model="m\#(k)",provider="assemblyai_llm_gateway",region="\#(region)",source="log"} 3"#), "m\(k) \(region)")
+                XCTAssertTrue(out.contains(#"gatewatch_ratelimit_window_requests{model="m\#(k)",provider="assemblyai_llm_gateway",region="\#(region)"} 3"#), "m\(k) \(region)")
+            }
+        }
+        XCTAssertTrue(out.contains(#"gatewatch_request_errors_total{class="server",model="m1",provider="assemblyai_llm_gateway",reason="status_503",region="eu",source="log"} 3"#), out)
+
+        // Headers: the key's own model, then another model's (X-RateLimit-Model overrides).
+        recorder.record(record(status: 200, model: "m0", at: t0 + 1, headers: rl(20, "m0")))
+        recorder.record(record(status: 200, model: "m0", at: t0 + 2, headers: rl(7, "m98")))
+        var out2 = text(registry)
+        XCTAssertTrue(out2.contains(#"gatewatch_ratelimit_remaining_requests{model="m0",provider="assemblyai_llm_gateway",region="eu"} 20"#), out2)
+        XCTAssertTrue(out2.contains(#"gatewatch_ratelimit_remaining_requests{model="m98",provider="assemblyai_llm_gateway",region="eu"} 7"#), out2)
+
+        // Everything expires; the same keys come back and count from zero.
+        time.advance(by: 7200)
+        _ = text(registry)
+        XCTAssertEqual(recorder.headroom.keyCount, 0)
+        recorder.record(record(status: 200, model: "m0", at: t0 + 7200, headers: rl(5, "m0")))
+        out2 = text(registry)
+        XCTAssertTrue(out2.contains(#"gatewatch_ratelimit_remaining_requests{model="m0",provider="assemblyai_llm_gateway",region="eu"} 5"#), out2)
+        XCTAssertTrue(out2.contains(#"gatewatch_ratelimit_window_requests{model="m0",provider="assemblyai_llm_gateway",region="eu"} 1"#), out2)
+        XCTAssertEqual(recorder.headroom.keyCount, 1)
+    }
+
     func testConcurrentRecordingIsExact() {
         let time = ManualTimeSource(t0)
         let registry = MetricsRegistry()

@@ -131,6 +131,73 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(rejection(#"{"status_code": 200, "headers": "X-RateLimit-Limit: 30"}"#), .invalidValue)
     }
 
+    /// Word-at-a-time comparison: every length, a difference at every position.
+    func testBytesEqualEveryLengthAndPosition() {
+        for n in 0...40 {
+            let x = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+            x.withUnsafeBufferPointer { xb in
+                let xp = xb.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                var y = x
+                y.withUnsafeBufferPointer { yb in
+                    XCTAssertTrue(bytesEqual(xp, yb.baseAddress ?? xp, n), "length \(n)")
+                }
+                for k in 0..<n {
+                    y = x
+                    y[k] ^= 0x20
+                    y.withUnsafeBufferPointer { yb in
+                        XCTAssertFalse(bytesEqual(xp, yb.baseAddress!, n), "length \(n), byte \(k)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The one-pass number scan accepts and values exactly what `scanNumber` + `double` do.
+    func testScanDoubleMatchesScanNumberThenDouble() {
+        let texts = ["0", "-0", "7", "1795000000.0413", "1775.908", "0.000123", "-12.5", "1e3", "2.5E-2", "1E+400",
+                     "12345678901234567890", "0.00000000000000000000001", "9999999999999999999", "123456789.123456789123",
+                     "1.7976931348623157e308", "4.9e-324", "01", "-", "1.", ".5", "1e", "-x", "00.5", "3.14e", "42 "]
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let fused = try? a.scanDouble()
+                let r = try? b.scanNumber()
+                XCTAssertEqual(fused == nil, r == nil, text)
+                if let fused, let r {
+                    XCTAssertEqual(a.i, r.end, text)
+                    let reference = b.double(r.start, r.end)
+                    XCTAssertEqual(fused.bitPattern, reference.bitPattern, text)
+                    XCTAssertEqual(fused, Double(String(text[..<text.index(text.startIndex, offsetBy: r.end)])), text)
+                }
+            }
+        }
+    }
+
+    /// Headers are kept as the object's text and built when read: the same list every read,
+    /// escapes decoded, null values left out, the last `headers` key winning.
+    func testHeadersBuiltOnReadMatchTheObject() throws {
+        let r = try record(#"{"status_code": 200, "headers": {"X-Rate\u004cimit-Limit": "5", "X-RateLimit-Remaining": null, "X-Note": "a\"b\u00e9", "X-N": -1.5e2, "X-B": true, "X-O": {"k": [1]}}}"#)
+        let expected = [HTTPHeader("X-RateLimit-Limit", "5"), HTTPHeader("X-Note", "a\"bé"), HTTPHeader("X-N", "-1.5e2"),
+                        HTTPHeader("X-B", "true"), HTTPHeader("X-O", #"{"k": [1]}"#)]
+        XCTAssertEqual(r.headers, expected)
+        XCTAssertEqual(r.headers, expected)
+        var copy = r
+        copy.headers.append(HTTPHeader("X-Added", "1"))
+        XCTAssertEqual(copy.headers, expected + [HTTPHeader("X-Added", "1")])
+        XCTAssertEqual(r.headers, expected)
+        let twice = try record(#"{"status_code": 200, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "2"}, "headers": {"Via": "p"}}"#)
+        XCTAssertEqual(twice.headers, [HTTPHeader("Via", "p")])
+        XCTAssertNil(twice.rateLimit)
+        let emptied = try record(#"{"status_code": 200, "headers": {"Via": "p"}, "headers": {}}"#)
+        XCTAssertEqual(emptied.headers, [])
+        let nulled = try record(#"{"status_code": 200, "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "2"}, "headers": null}"#)
+        XCTAssertEqual(nulled.headers, [])
+        XCTAssertEqual(nulled.rateLimit, RateLimitHeaders(limit: 30, remaining: 1, resetSeconds: 2))
+    }
+
     func testRemappedFieldNames() throws {
         var s = source
         s.fields.status = "code"

@@ -137,6 +137,27 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(two.labels.map(\.name), ["a", "b"])
     }
 
+    func testOneLabelExemplarFollowsTheSameRules() {
+        let short = Exemplar(labelName: "request_id", labelValue: "abc-123", value: 2)
+        XCTAssertEqual(short.labels.map(\.name), ["request_id"])
+        XCTAssertEqual(short.labels.map(\.value), ["abc-123"])
+        XCTAssertEqual(short.value, 2)
+        let long = Exemplar(labelName: "request_id", labelValue: String(repeating: "é", count: 300))
+        XCTAssertEqual(long.labels.count, 1)
+        XCTAssertEqual(long.labels[0].value.unicodeScalars.count, 128 - "request_id".count)
+        XCTAssertTrue(Exemplar(labelName: "bad-name", labelValue: "x").labels.isEmpty)
+        let checked = Exemplar.LabelName("request_id")
+        XCTAssertEqual(Exemplar(label: checked, value: "abc").labels.map(\.value), ["abc"])
+        XCTAssertEqual(Exemplar(label: checked, value: String(repeating: "x", count: 200)).labels[0].value.count, 128 - 10)
+        XCTAssertTrue(Exemplar(label: Exemplar.LabelName("9lives"), value: "x").labels.isEmpty)
+        XCTAssertTrue(Exemplar(label: Exemplar.LabelName(""), value: "x").labels.isEmpty)
+        let registry = MetricsRegistry()
+        registry.histogram("h_seconds", help: "h", buckets: [1]).labels()
+            .observe(0.5, exemplar: Exemplar(labelName: "request_id", labelValue: "r\"1"))
+        let rendered = String(decoding: registry.render(.openMetrics), as: UTF8.self)
+        XCTAssertTrue(rendered.contains("h_seconds_bucket{le=\"1\"} 1 # {request_id=\"r\\\"1\"} 0.5\n"), rendered)
+    }
+
     func testExemplarsOnlyInOpenMetrics() {
         let registry = MetricsRegistry()
         registry.counter("c_total", help: "h").labels().inc(exemplar: Exemplar(labels: [("id", "1")]))

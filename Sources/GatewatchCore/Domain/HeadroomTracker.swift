@@ -105,7 +105,7 @@ public final class HeadroomTracker: Sendable {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: model)
         let cap = maxKeys
-        state.withLock { $0.update(key, cap: cap) { $0.count(at: t) } }
+        _ = state.withLock { $0.update(key, cap: cap) { $0.count(at: t) } }
     }
 
     /// Records the `X-RateLimit-*` headers of one answer, seen at `at` (now when nil).
@@ -114,7 +114,7 @@ public final class HeadroomTracker: Sendable {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: headers.model ?? model)
         let cap = maxKeys
-        state.withLock { $0.update(key, cap: cap) { $0.observe(headers, at: t) } }
+        _ = state.withLock { $0.update(key, cap: cap) { $0.observe(headers, at: t) } }
     }
 
     /// One request as the recorder sees it: counts it and, when it carried headers, observes them,
@@ -123,7 +123,39 @@ public final class HeadroomTracker: Sendable {
         let t = at ?? time.now
         let key = HeadroomKey(provider: provider, region: region, model: headers?.model ?? model)
         let cap = maxKeys
-        state.withLock { $0.update(key, cap: cap) { $0.record(headers, at: t) } }
+        _ = state.withLock { $0.update(key, cap: cap) { $0.record(headers, at: t) } }
+    }
+
+    /// A caller's reference to one key's state (the recorder keeps one per handle key): recording
+    /// through it skips hashing the key while no key has been removed since it was last resolved.
+    /// Its fields are only touched under the tracker's lock; a slot belongs to one tracker.
+    final class Slot: @unchecked Sendable {
+        let key: HeadroomKey
+        fileprivate var entry: Entry?
+        fileprivate var generation: UInt64 = 0
+
+        init(key: HeadroomKey) {
+            self.key = key
+        }
+    }
+
+    /// `record(provider:region:model:headers:at:)` for `slot.key`.
+    func record(slot: Slot, headers: RateLimitHeaders?, at: Double? = nil) {
+        if let model = headers?.model, model != slot.key.model {
+            // X-RateLimit-Model names another key.
+            record(provider: slot.key.provider, region: slot.key.region, model: slot.key.model, headers: headers, at: at)
+            return
+        }
+        let t = at ?? time.now
+        let cap = maxKeys
+        state.withLock { table in
+            if let entry = slot.entry, slot.generation == table.generation {
+                entry.record(headers, at: t)
+                return
+            }
+            slot.entry = table.update(slot.key, cap: cap) { $0.record(headers, at: t) }
+            slot.generation = table.generation
+        }
     }
 
     /// Drops what is older than the TTL at `at` (now when nil) and returns the keys removed
@@ -144,6 +176,7 @@ public final class HeadroomTracker: Sendable {
                 }
             }
             for key in removed { table.entries[key] = nil }
+            if !removed.isEmpty { table.generation &+= 1 }
             for key in stale { table.entries[key]?.observedAt = nil }
         }
         return removed.sorted()
@@ -202,24 +235,31 @@ public final class HeadroomTracker: Sendable {
     private struct Table {
         var entries: [HeadroomKey: Entry] = [:]
         var rejected = 0
+        /// Bumped whenever entries are removed: a `Slot` resolved at another generation may
+        /// hold a removed entry.
+        var generation: UInt64 = 1
 
-        /// Applies `body` to the key's entry in place (one hash lookup when it exists), creating
-        /// it while fewer than `cap` keys are held.
-        mutating func update(_ key: HeadroomKey, cap: Int, _ body: (inout Entry) -> Void) {
-            if let i = entries.index(forKey: key) {
-                body(&entries.values[i])
+        /// Applies `body` to the key's entry (one hash lookup when it exists), creating it while
+        /// fewer than `cap` keys are held; returns the entry (nil when the key was rejected).
+        @discardableResult
+        mutating func update(_ key: HeadroomKey, cap: Int, _ body: (Entry) -> Void) -> Entry? {
+            if let e = entries[key] {
+                body(e)
+                return e
             } else if entries.count < cap {
-                var e = Entry()
-                body(&e)
+                let e = Entry()
+                body(e)
                 entries[key] = e
+                return e
             } else {
                 rejected &+= 1
+                return nil
             }
         }
     }
 
-    /// One key's state. Owned by `state`; only touched under its lock.
-    private struct Entry {
+    /// One key's state. Owned by `state`; only touched under its lock (slots hold references).
+    fileprivate final class Entry {
         var limit = 0
         var remaining = 0
         var resetSeconds = 0.0
@@ -232,7 +272,7 @@ public final class HeadroomTracker: Sendable {
         var slotSecond = [Int64](repeating: .min, count: HeadroomTracker.windowSeconds)
         var slotCount = [Int](repeating: 0, count: HeadroomTracker.windowSeconds)
 
-        mutating func count(at t: Double) {
+        func count(at t: Double) {
             if t > lastSeen { lastSeen = t }
             if let obs = observedAt, t > obs { sinceObservation &+= 1 }
             guard abs(t) < 1e15 else { return }  // not a plausible unix time (or NaN): not bucketed
@@ -248,12 +288,12 @@ public final class HeadroomTracker: Sendable {
             // else: older than the second the slot now holds, hence outside any window still read.
         }
 
-        mutating func record(_ h: RateLimitHeaders?, at t: Double) {
+        func record(_ h: RateLimitHeaders?, at t: Double) {
             count(at: t)
             if let h { observe(h, at: t) }
         }
 
-        mutating func observe(_ h: RateLimitHeaders, at t: Double) {
+        func observe(_ h: RateLimitHeaders, at t: Double) {
             if t > lastSeen { lastSeen = t }
             guard t.isFinite else { return }
             if let obs = observedAt, t < obs { return }  // stale (out-of-order) observation

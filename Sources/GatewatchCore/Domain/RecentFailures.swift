@@ -105,8 +105,14 @@ public struct FailureList: Sendable, Equatable, Codable {
 /// A bounded ring of the most recent failed requests (`limits.recent_failures`); the oldest
 /// entry is overwritten once full.
 ///
-/// Thread-safe: any thread may append or query. `append` redacts and cuts the body before
-/// taking the lock; the critical section only stores the entry.
+/// Thread-safe: any thread may append or query.
+///
+/// Redaction is lazy: `append(record:classification:)` stores the entry's text as received,
+/// with the redactor in force at that moment, and an entry is redacted (and its body cut to
+/// `maxBodyBytes`) the first time a query reaches it; entries overwritten before any query
+/// never pay for it (on a busy log most failures are). The cost: until then the unredacted text
+/// (and any API key in it) sits in this process's memory, as it already did in the record it
+/// came from; nothing ever leaves the ring unredacted.
 public final class RecentFailures: Sendable {
     /// Bodies are cut to this many UTF-8 bytes (on a character boundary).
     public static let maxBodyBytes = 4096
@@ -131,18 +137,28 @@ public final class RecentFailures: Sendable {
     }
 
     /// Stores a failed request. `classification` is the one the classifier gave `record`.
+    /// Redacted later, with the redactor in force now (see the type's comment).
     public func append(record: RequestRecord, classification: Classification) {
-        append(entry(record: record, classification: classification))
+        let redactor = redactorBox.withLock { $0 }
+        let raw = RecentFailures.rawEntry(record: record, classification: classification)
+        ring.withLock { $0.append(.raw(raw, redactor)) }
     }
 
     /// Stores an entry as given (already redacted).
     public func append(_ entry: FailureEntry) {
-        ring.withLock { $0.append(entry) }
+        ring.withLock { $0.append(.ready(entry)) }
     }
 
     /// The entry `append(record:classification:)` would store: redacted, body cut at 4 KiB.
     public func entry(record: RequestRecord, classification: Classification) -> FailureEntry {
         let redactor = redactorBox.withLock { $0 }
+        return RecentFailures.redacted(RecentFailures.rawEntry(record: record, classification: classification),
+                                       with: redactor)
+    }
+
+    /// The entry of a failed request before redaction: the body (or transport error) as received,
+    /// cut at `preRedactionBytes`.
+    static func rawEntry(record: RequestRecord, classification: Classification) -> FailureEntry {
         var raw: String
         if let body = record.errorBody {
             raw = body.text
@@ -155,14 +171,22 @@ public final class RecentFailures: Sendable {
             raw = ""
         }
         raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
-        let body = RecentFailures.cut(redactor.redact(raw), maxBytes: RecentFailures.maxBodyBytes)
         return FailureEntry(
             time: record.startTime, provider: record.provider, region: record.region,
-            host: record.host.map(redactor.redact), model: record.model,
+            host: record.host, model: record.model,
             statusCode: record.statusCode.flatMap { $0 > 0 ? $0 : nil },
             errorClass: classification.errorClass, reason: classification.reason,
-            requestID: record.requestID.map(redactor.redact), body: body,
+            requestID: record.requestID, body: raw,
             source: record.source, log: record.origin)
+    }
+
+    /// A raw entry redacted: host, request id and body; the body then cut at `maxBodyBytes`.
+    static func redacted(_ raw: FailureEntry, with redactor: Redactor) -> FailureEntry {
+        var e = raw
+        e.host = raw.host.map(redactor.redact)
+        e.requestID = raw.requestID.map(redactor.redact)
+        e.body = RecentFailures.cut(redactor.redact(raw.body), maxBytes: RecentFailures.maxBodyBytes)
+        return e
     }
 
     /// Matching entries, newest first (most recently appended first), at most `limit` (all when nil).
@@ -177,12 +201,16 @@ public final class RecentFailures: Sendable {
             out.reserveCapacity(min(wanted, ring.count))
             var i = 0
             while i < ring.count && out.count < wanted {
-                let e = ring.newest(i)
+                let slot = ring.newestIndex(i)
                 i += 1
-                if let region, e.region != region { continue }
-                if let model, e.model != model { continue }
-                if let errorClass, e.errorClass != errorClass { continue }
-                if let since, !(e.time >= since) { continue }
+                // Region, model, class and time are never redacted: filter before redacting.
+                let peek = ring.slots[slot]?.fields
+                guard let peek else { continue }
+                if let region, peek.region != region { continue }
+                if let model, peek.model != model { continue }
+                if let errorClass, peek.errorClass != errorClass { continue }
+                if let since, !(peek.time >= since) { continue }
+                let e = ring.redact(slot)
                 if let requestID, e.requestID != requestID { continue }
                 out.append(e)
             }
@@ -203,24 +231,51 @@ public final class RecentFailures: Sendable {
         return String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
     }
 
+    /// An entry as held: redacted, or as received with the redactor to apply.
+    private enum Slot {
+        case ready(FailureEntry)
+        case raw(FailureEntry, Redactor)
+
+        /// The entry's fields; redacted ones (host, request id, body) only when `.ready`.
+        var fields: FailureEntry {
+            switch self {
+            case .ready(let e), .raw(let e, _): return e
+            }
+        }
+    }
+
     /// Fixed-capacity ring; owned by `ring`.
     private struct Ring {
-        var slots: [FailureEntry?]
+        var slots: [Slot?]
         var next = 0
         var count = 0
 
         init(capacity: Int) { slots = Array(repeating: nil, count: capacity) }
 
-        mutating func append(_ e: FailureEntry) {
+        mutating func append(_ e: Slot) {
             slots[next] = e
-            next = (next + 1) % slots.count
+            next += 1
+            if next == slots.count { next = 0 }
             if count < slots.count { count += 1 }
         }
 
-        /// The i-th newest entry (0 = newest), i < count.
-        func newest(_ i: Int) -> FailureEntry {
-            let idx = (next - 1 - i + 2 * slots.count) % slots.count
-            return slots[idx]!
+        /// The slot of the i-th newest entry (0 = newest), i < count.
+        func newestIndex(_ i: Int) -> Int {
+            (next - 1 - i + 2 * slots.count) % slots.count
+        }
+
+        /// The redacted entry of an occupied slot, redacting it in place on first use.
+        mutating func redact(_ idx: Int) -> FailureEntry {
+            switch slots[idx] {
+            case .ready(let e):
+                return e
+            case .raw(let e, let redactor):
+                let done = RecentFailures.redacted(e, with: redactor)
+                slots[idx] = .ready(done)
+                return done
+            case nil:
+                preconditionFailure("ring slot \(idx) read before written")
+            }
         }
     }
 }

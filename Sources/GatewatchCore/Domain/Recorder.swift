@@ -13,6 +13,7 @@ public final class Recorder: Sendable {
     public static let durationBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80]
     /// Handle cache entries kept before the cache is cleared (bad input must not grow it forever).
     static let maxCachedKeys = 20_000
+    private static let requestIDLabel = Exemplar.LabelName("request_id")
 
     public let headroom: HeadroomTracker
     public let failures: RecentFailures
@@ -24,7 +25,7 @@ public final class Recorder: Sendable {
     let truncated: CounterFamily
     private let classifier = ErrorClassifier()
     private let providerAPIs: Mutex<[String: ProviderAPI]>
-    private let handles = Mutex<[SeriesKey: Handles]>([:])
+    private let handles = Mutex(HandleTable())
 
     private struct SeriesKey: Hashable {
         var provider: String
@@ -34,11 +35,65 @@ public final class Recorder: Sendable {
         var code: Int
     }
 
-    private struct Handles: Sendable {
-        var api: ProviderAPI
-        var requests: Counter
-        var duration: Histogram
-        var truncated: Counter
+    /// The series handles of one key; a class, so the cache hands out one reference.
+    private final class Handles: Sendable {
+        let key: SeriesKey
+        let api: ProviderAPI
+        let requests: Counter
+        let duration: Histogram
+        let truncated: Counter
+        /// The `gatewatch_request_errors_total` series of the key by classification (a closed
+        /// list, so bounded): a failure costs one small lookup instead of a family lookup.
+        let errors = Mutex<[Classification: Counter]>([:])
+        /// The key's headroom state, kept so recording skips hashing the key there too.
+        let headroom: HeadroomTracker.Slot
+
+        init(key: SeriesKey, api: ProviderAPI, requests: Counter, duration: Histogram, truncated: Counter) {
+            self.key = key
+            self.api = api
+            self.requests = requests
+            self.duration = duration
+            self.truncated = truncated
+            headroom = HeadroomTracker.Slot(key: HeadroomKey(provider: key.provider, region: key.region, model: key.model))
+        }
+    }
+
+    /// The handle cache: `map`, fronted by a small direct-mapped table indexed by a cheap hash
+    /// of the key (string lengths and edge bytes, no full-string hashing), so most records find
+    /// their handles with a few comparisons. A miss (new key, or two keys sharing a front slot)
+    /// falls back to `map`, so bad input only costs speed.
+    private struct HandleTable {
+        static let frontSlots = 64
+        var map: [SeriesKey: Handles] = [:]
+        var front: [Handles?] = Array(repeating: nil, count: HandleTable.frontSlots)
+
+        @inline(__always)
+        static func frontSlot(_ r: RequestRecord, code: Int) -> Int {
+            var h = UInt64(truncatingIfNeeded: code) &* 0x9E37_79B9_7F4A_7C15
+            h = mix(h, r.provider)
+            h = mix(h, r.region)
+            h = mix(h, r.model)
+            h ^= r.source == .log ? 1 : 2
+            h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (h >> 32) % UInt64(frontSlots))
+        }
+
+        @inline(__always)
+        private static func mix(_ h: UInt64, _ s: String) -> UInt64 {
+            let u = s.utf8
+            var x = UInt64(truncatingIfNeeded: u.count)
+            if !u.isEmpty {
+                x = x << 16 | UInt64(u[u.startIndex]) << 8 | UInt64(u[u.index(before: u.endIndex)])
+            }
+            let m = (h ^ x) &* 0xBF58_476D_1CE4_E5B9
+            return m ^ (m >> 29)
+        }
+
+        func front(_ slot: Int, _ r: RequestRecord, code: Int) -> Handles? {
+            guard let h = front[slot], h.key.code == code, h.key.source == r.source, h.key.model == r.model,
+                  h.key.region == r.region, h.key.provider == r.provider else { return nil }
+            return h
+        }
     }
 
     /// - Parameter providerAPIs: the API dialect of each configured provider id; others are
@@ -68,7 +123,7 @@ public final class Recorder: Sendable {
     /// Replaces the provider → API map (config reload).
     public func setProviderAPIs(_ map: [String: ProviderAPI]) {
         providerAPIs.withLock { $0 = map }
-        handles.withLock { $0.removeAll() }  // they carry the API of their provider
+        handles.withLock { $0 = HandleTable() }  // they carry the API of their provider
     }
 
     /// The API dialect of a provider id.
@@ -81,7 +136,7 @@ public final class Recorder: Sendable {
     public func record(_ record: RequestRecord) -> Classification? {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
-        let exemplar = record.requestID.map { Exemplar(labels: [("request_id", $0)]) }
+        let exemplar = record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) }
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
             h.duration.observe(latency, exemplar: exemplar)
@@ -90,28 +145,45 @@ public final class Recorder: Sendable {
             h.truncated.inc()
         }
         if let c = classification {
-            errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason, record.region,
-                           record.source.rawValue]).inc(exemplar: exemplar)
+            let counter: Counter
+            if let cached = h.errors.withLock({ $0[c] }) {
+                counter = cached
+            } else {
+                counter = errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason,
+                                         record.region, record.source.rawValue])
+                h.errors.withLock { $0[c] = counter }
+            }
+            counter.inc(exemplar: exemplar)
             failures.append(record: record, classification: c)
         }
-        headroom.record(provider: record.provider, region: record.region, model: record.model,
-                        headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
+        headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
         windows.record(record: record, classification: classification)
         return classification
     }
 
     private func handles(for record: RequestRecord) -> Handles {
-        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
-                            source: record.source, code: record.statusCode ?? 0)
-        if let h = handles.withLock({ $0[key] }) { return h }
+        let code = record.statusCode ?? 0
+        let slot = HandleTable.frontSlot(record, code: code)
+        let cached = handles.withLock { table -> Handles? in
+            if let h = table.front(slot, record, code: code) { return h }
+            let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                                source: record.source, code: code)
+            guard let h = table.map[key] else { return nil }
+            table.front[slot] = h
+            return h
+        }
+        if let cached { return cached }
         let labels = [record.model, record.provider, record.region, record.source.rawValue]
-        let h = Handles(api: api(for: record.provider),
+        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                            source: record.source, code: code)
+        let h = Handles(key: key, api: api(for: record.provider),
                         requests: requests.labels([record.codeLabel] + labels),
                         duration: duration.labels(labels),
                         truncated: truncated.labels(labels))
-        handles.withLock { cache in
-            if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
-            cache[key] = h
+        handles.withLock { table in
+            if table.map.count >= Self.maxCachedKeys { table = HandleTable() }
+            table.map[key] = h
+            table.front[slot] = h
         }
         return h
     }

@@ -68,6 +68,14 @@ public struct HTTPHeader: Sendable, Hashable {
     }
 }
 
+/// Response headers a source keeps in its own form until they are read (a log decoder keeps the
+/// line's raw `headers` object: on the ingestion path nothing reads them, so building a
+/// `[HTTPHeader]` per line would be wasted). `materialize()` must return the same headers each
+/// time.
+public protocol DeferredHeaders: Sendable {
+    func materialize() -> [HTTPHeader]
+}
+
 /// The `X-RateLimit-*` headers of one answer (CONTRACT section 3, seeds 003).
 public struct RateLimitHeaders: Sendable, Hashable {
     public var limit: Int
@@ -127,7 +135,18 @@ public struct RequestRecord: Sendable {
     public var latency: Double?
     public var requestID: String?
     public var errorBody: ErrorBody?
-    public var headers: [HTTPHeader]
+    /// The response headers as received. A source may defer building them (`deferHeaders`);
+    /// reading builds them then (each read: keep the result when reading it more than once).
+    public var headers: [HTTPHeader] {
+        get {
+            switch headerStorage {
+            case .list(let list): return list
+            case .deferred(let deferred): return deferred.materialize()
+            }
+        }
+        set { headerStorage = .list(newValue) }
+    }
+    private var headerStorage: HeaderStorage
     public var rateLimit: RateLimitHeaders?
     public var finishReason: String?
 
@@ -149,9 +168,20 @@ public struct RequestRecord: Sendable {
         self.latency = latency
         self.requestID = requestID
         self.errorBody = errorBody
-        self.headers = headers
+        self.headerStorage = .list(headers)
         self.rateLimit = rateLimit ?? RateLimitHeaders(headers: headers)
         self.finishReason = finishReason
+    }
+
+    /// Replaces the headers with ones built on first read. `rateLimit` is left as it is: the
+    /// source sets it from the same headers.
+    public mutating func deferHeaders(_ deferred: any DeferredHeaders) {
+        headerStorage = .deferred(deferred)
+    }
+
+    private enum HeaderStorage: Sendable {
+        case list([HTTPHeader])
+        case deferred(any DeferredHeaders)
     }
 
     /// The `code` label: the status as a string, or "none" when no response came back.
