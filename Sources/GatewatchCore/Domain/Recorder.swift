@@ -5,9 +5,9 @@ import Synchronization
 /// request families of CONTRACT section 3, the headroom tracker, the recent-failures ring and
 /// the status windows.
 ///
-/// Thread-safe and cheap on the hot path: the series handles of a (provider, region, model,
-/// source, code) key are looked up once under a lock and then updated lock-free; errors, which
-/// are rarer, take their counter from the family (one more lookup).
+/// Thread-safe and cheap on the hot path: one object per (provider, region, model, source,
+/// code) key holds its series handles, its error counters by classification and its headroom
+/// slot; it is found under one short lock (`HandleTable`) and then updated lock-free.
 public final class Recorder: Sendable {
     /// Bucket bounds of `gatewatch_request_duration_seconds` (CONTRACT section 3).
     public static let durationBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80]
