@@ -18,7 +18,9 @@ extension HTTPResponse {
             response.headers.append(("Vary", "Accept-Encoding"))
         }
         guard Self.acceptsGzip(request.header("Accept-Encoding")) else { return response }
-        response.body = Gzip.compress(body)
+        // Level 1, as client_golang's promhttp does: ~3x faster than zlib's default on an
+        // exposition, for a body about a fifth larger (`make bench-scrape`).
+        response.body = Gzip.compress(body, level: 1)
         response.headers.removeAll { $0.name.caseInsensitiveCompare("Content-Length") == .orderedSame }
         response.headers.append(("Content-Encoding", "gzip"))
         return response
