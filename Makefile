@@ -27,7 +27,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product gatewatch
+	scripts/with-revision.sh $(SWIFT) build -c release --product gatewatch
 
 test: deps-test
 	$(SWIFT) build --build-tests
