@@ -4,21 +4,7 @@ import XCTest
 /// A real Prometheus (Debian's package) scrapes a running exporter: the exposition, OpenMetrics
 /// negotiation and exemplars are proven by Prometheus's own parser.
 final class PrometheusScrapeTests: XCTestCase {
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     func testPrometheusScrapesSeriesAndExemplars() throws {
-        let prometheus = try tool("prometheus")
         let dir = try makeTempDir(self)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let config = dir.appendingPathComponent("gatewatch.yml")
@@ -36,9 +22,7 @@ final class PrometheusScrapeTests: XCTestCase {
         defer { XCTAssertEqual(serve.stop(), 0) }
         let target = String(serve.baseURL.dropFirst("http://".count))
 
-        let port = try freePort()
-        let promConfig = dir.appendingPathComponent("prometheus.yml")
-        try """
+        let prom = try PrometheusProcess(config: """
         global:
           scrape_interval: 1s
           scrape_timeout: 1s
@@ -46,27 +30,10 @@ final class PrometheusScrapeTests: XCTestCase {
           - job_name: gatewatch
             static_configs:
               - targets: ["\(target)"]
-        """.write(to: promConfig, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: prometheus)
-        p.arguments = ["--config.file", promConfig.path, "--storage.tsdb.path", dir.appendingPathComponent("tsdb").path,
-                       "--web.listen-address", "127.0.0.1:\(port)", "--enable-feature=exemplar-storage",
-                       "--log.level", "warn"]
-        let perr = Pipe()
-        p.standardError = perr
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let perrText = CollectedOutput(perr.fileHandleForReading)
-        defer { p.terminate(); p.waitUntilExit() }
-
-        let api = "http://127.0.0.1:\(port)/api/v1"
-        func query(_ q: String) throws -> [[String: Any]] {
-            let escaped = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let r = try httpRequest("\(api)/query?query=\(escaped)")
-            guard r.status == 200, let json = try JSONSerialization.jsonObject(with: r.body) as? [String: Any],
-                  let data = json["data"] as? [String: Any] else { return [] }
-            return data["result"] as? [[String: Any]] ?? []
-        }
+        """, dir: dir)
+        let api = prom.api
+        let perrText = prom.stderr
+        func query(_ q: String) throws -> [[String: Any]] { try prom.query(q) }
         try waitFor(60, "Prometheus to scrape gatewatch successfully (\(perrText.snapshot()))") {
             let up = try? query("up{job=\"gatewatch\"}")
             return (up?.first?["value"] as? [Any])?.last as? String == "1"

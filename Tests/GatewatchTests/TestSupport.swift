@@ -195,3 +195,54 @@ func tool(_ name: String) throws -> String {
     XCTFail("\(name) is not installed; run make test, which installs it")
     throw NSError(domain: "tool", code: 1)
 }
+
+/// A loopback TCP port free at the time of asking (for child processes that need one named).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// A real Prometheus (Debian's package) on a free loopback port, with `config` as its
+/// prometheus.yml, storing under `dir`; stopped when released.
+final class PrometheusProcess {
+    let process = Process()
+    let api: String
+    let stderr: CollectedOutput
+
+    init(config: String, dir: URL) throws {
+        let port = try freePort()
+        api = "http://127.0.0.1:\(port)/api/v1"
+        let file = dir.appendingPathComponent("prometheus.yml")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: try tool("prometheus"))
+        process.arguments = ["--config.file", file.path, "--storage.tsdb.path", dir.appendingPathComponent("tsdb").path,
+                             "--web.listen-address", "127.0.0.1:\(port)", "--enable-feature=exemplar-storage",
+                             "--log.level", "warn"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        stderr = CollectedOutput(err.fileHandleForReading)
+    }
+
+    /// The result vector of an instant query; empty on any error.
+    func query(_ q: String) throws -> [[String: Any]] {
+        let escaped = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let r = try httpRequest("\(api)/query?query=\(escaped)")
+        guard r.status == 200, let json = try JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+              let data = json["data"] as? [String: Any] else { return [] }
+        return data["result"] as? [[String: Any]] ?? []
+    }
+
+    deinit {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+    }
+}
