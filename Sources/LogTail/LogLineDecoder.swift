@@ -394,6 +394,20 @@ public final class LogLineDecoder {
 
     /// A number written as a string (`"429"`, `" 41 "`), or nil.
     private func numberText(_ s: JSONScanner, _ a: Int, _ b: Int) -> Double? {
+        // The common case, a short run of digits without a leading zero ("30", "0"): the
+        // value scanDouble gives, without a scanner.
+        let n = b - a
+        if n > 0 && n <= 15 && (s.p[a] != 0x30 || n == 1) {
+            var v: UInt64 = 0
+            var k = a
+            while k < b {
+                let d = s.p[k] &- 0x30
+                if d >= 10 { break }
+                v = v &* 10 &+ UInt64(d)
+                k &+= 1
+            }
+            if k == b { return Double(v) }
+        }
         var start = a, stop = b
         while start < stop, s.p[start] == 0x20 { start += 1 }
         while stop > start, s.p[stop - 1] == 0x20 { stop -= 1 }
