@@ -223,4 +223,32 @@ final class ClassifierTableTests: XCTestCase {
         XCTAssertFalse(ClassifierPattern("model + not supported").matches(two))
         XCTAssertTrue(ClassifierPattern("model | zzz").matches(two))
     }
+    /// One classifier answers repeated and interleaved (API, status, body) triples exactly as
+    /// a fresh classifier does each time (it caches recent answers).
+    func testRepeatedBodiesClassifyAsFreshOnes() {
+        let shared = ErrorClassifier()
+        let bodies: [ErrorBody?] = [
+            .json("{\"error\": \"Rate limit exceeded for model gpt-4.1-mini. Please retry after 41 seconds.\"}"),
+            .text("{\"error\": \"Rate limit exceeded for model gpt-4.1-mini. Please retry after 41 seconds.\"}"),
+            .json("{\"error\": \"Invalid request\", \"metadata\": {\"errors\": [\"messages: Field required\"]}}"),
+            .json("{\"status\": \"error\", \"error\": \"Audio duration is too short.\"}"),
+            .json("{\"error\": \"zorp blib\"}"),
+            .text(String(repeating: "x", count: 2000)),
+            nil,
+        ]
+        var seen = Set<String>()
+        for _ in 0..<3 {
+            for api in ProviderAPI.allCases {
+                for status in [200, 400, 401, 404, 429, 500] {
+                    for body in bodies {
+                        let record = classifierRecord(status: status, body: body)
+                        let fresh = ErrorClassifier().classify(record, api: api)
+                        XCTAssertEqual(shared.classify(record, api: api), fresh, "\(api) \(status) \(String(describing: body))")
+                        seen.insert(fresh?.description ?? "nil")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(seen.count, 4)
+    }
 }

@@ -1,11 +1,15 @@
+import Synchronization
 /// Gives every failed upstream request exactly one (class, reason) of CONTRACT section 4.
 ///
 /// Reads the transport failure if there is one, else the status, then the body: JSON
 /// `error` (a string, or an object's `message`/`code`), `message`, `detail`, `errors[]`,
 /// `metadata.errors[]` and `status`, or plain text. Messages are matched by key phrases of
 /// the seeds, case-insensitively and ignoring punctuation, through one table per provider
-/// family (`ClassifierTables`). Stateless: any thread may call it.
+/// family (`ClassifierTables`). Any thread may call it: the only state is a small cache of
+/// recent (API, status, body) answers, since logs repeat the same few error bodies.
 public struct ErrorClassifier: Sendable {
+    private let cache = BodyCache()
+
     public init() {}
 
     /// nil when the record is a success (2xx without a failed-job body). Never nil for a
@@ -32,15 +36,19 @@ public struct ErrorClassifier: Sendable {
         switch status {
         case 200...299:
             guard let body = record.errorBody else { return nil }
-            return ErrorClassifier.classifyJob(body)
+            return cache.classification(api: api, status: status, body: body) { ErrorClassifier.classifyJob(body) }
         case 500: return Classification(.server, "status_500")
         case 502: return Classification(.server, "status_502")
         case 503: return Classification(.server, "status_503")
         case 504: return Classification(.server, "status_504")
         case 500...599: return Classification(.server, "status_5xx")
         case 400...499:
-            let body = record.errorBody.map(ClassifierBody.init) ?? ClassifierBody(.text(""))
-            return ClassifierTables.table(for: api).classify(status: status, body: body)
+            guard let errorBody = record.errorBody else {
+                return ClassifierTables.table(for: api).classify(status: status, body: ClassifierBody(.text("")))
+            }
+            return cache.classification(api: api, status: status, body: errorBody) {
+                ClassifierTables.table(for: api).classify(status: status, body: ClassifierBody(errorBody))
+            }
         default:
             return Classification(.other, "other")
         }
@@ -51,5 +59,55 @@ public struct ErrorClassifier: Sendable {
         let read = ClassifierBody(body)
         guard read.statusIsError else { return nil }
         return ClassifierTables.processing.classify(read.text) ?? Classification(.processing, "other")
+    }
+}
+
+/// Recent classifications by (API, status, body): a direct-mapped table of a few slots, so a
+/// log repeating the same error bodies reads each body once. The answer is a function of
+/// those three, so a hit gives exactly what classifying again would.
+private final class BodyCache: Sendable {
+    private static let slots = 64
+    /// Longer bodies are classified every time (bounds the memory held).
+    private static let maxBodyBytes = 1024
+
+    private struct Entry {
+        var api: ProviderAPI
+        var status: Int
+        var body: ErrorBody
+        var result: Classification?
+    }
+
+    private let table = Mutex<[Entry?]>(Array(repeating: nil, count: BodyCache.slots))
+
+    @inline(__always)
+    func classification(api: ProviderAPI, status: Int, body: ErrorBody,
+                        _ compute: () -> Classification?) -> Classification? {
+        var text = body.text
+        let n = text.utf8.count
+        guard n <= BodyCache.maxBodyBytes else { return compute() }
+        var h = UInt64(truncatingIfNeeded: status &* 31 &+ n) &* 0x9E37_79B9_7F4A_7C15
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var k = 0
+            while k &+ 8 <= n {
+                h = (h ^ UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                k &+= 8
+            }
+            while k < n {
+                h = (h ^ UInt64(base[k])) &* 0x100_0000_01B3
+                k &+= 1
+            }
+        }
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        let slot = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots))
+        let hit = table.withLock { t -> Classification?? in
+            guard let e = t[slot], e.status == status, e.api == api, e.body == body else { return .none }
+            return .some(e.result)
+        }
+        if let hit { return hit }
+        let result = compute()
+        table.withLock { $0[slot] = Entry(api: api, status: status, body: body, result: result) }
+        return result
     }
 }
