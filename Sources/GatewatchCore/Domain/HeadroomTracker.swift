@@ -269,8 +269,22 @@ public final class HeadroomTracker: Sendable {
         /// The latest time a request or headers were seen.
         var lastSeen = -Double.infinity
         /// Per-second request counts; slot = second % 60, stamped with its second.
-        var slotSecond = [Int64](repeating: .min, count: HeadroomTracker.windowSeconds)
-        var slotCount = [Int](repeating: 0, count: HeadroomTracker.windowSeconds)
+        /// Raw storage, allocated once: counting a request is two plain stores (no copy-on-write
+        /// or exclusivity checks, which an array property of a class costs per write).
+        let slotSecond: UnsafeMutablePointer<Int64>
+        let slotCount: UnsafeMutablePointer<Int>
+
+        init() {
+            slotSecond = .allocate(capacity: HeadroomTracker.windowSeconds)
+            slotSecond.initialize(repeating: .min, count: HeadroomTracker.windowSeconds)
+            slotCount = .allocate(capacity: HeadroomTracker.windowSeconds)
+            slotCount.initialize(repeating: 0, count: HeadroomTracker.windowSeconds)
+        }
+
+        deinit {
+            slotSecond.deallocate()
+            slotCount.deallocate()
+        }
 
         func count(at t: Double) {
             if t > lastSeen { lastSeen = t }
@@ -322,7 +336,7 @@ public final class HeadroomTracker: Sendable {
             let now = Int64(t.rounded(.down))
             let oldest = now - Int64(HeadroomTracker.windowSeconds) + 1
             var total = 0
-            for i in 0..<slotSecond.count where slotSecond[i] >= oldest && slotSecond[i] <= now {
+            for i in 0..<HeadroomTracker.windowSeconds where slotSecond[i] >= oldest && slotSecond[i] <= now {
                 total &+= slotCount[i]
             }
             return total
