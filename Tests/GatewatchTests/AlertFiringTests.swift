@@ -9,23 +9,10 @@ final class AlertFiringTests: XCTestCase {
         let depleted = "alert-test-depleted-key-5e1f0a9c"
         let dir = try makeTempDir(self)
 
-        let sim = Process()
-        sim.executableURL = gatewatchBinary
-        sim.arguments = ["simulate", "--listen", "none", "--listen-eu", "none", "--listen-us", "127.0.0.1:0",
-                         "--depleted-key", depleted]
-        let simOut = Pipe()
-        sim.standardOutput = simOut
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
-        defer { if sim.isRunning { kill(sim.processIdentifier, SIGTERM); sim.waitUntilExit() } }
-        let simText = CollectedOutput(simOut.fileHandleForReading)
-        var us = ""
-        try waitFor(30, "simulate to print its address") {
-            if let r = simText.snapshot().range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                us = String(simText.snapshot()[r])
-            }
-            return !us.isEmpty || !sim.isRunning
-        }
+        let sim = try SimulateProcess(arguments: ["--listen", "none", "--listen-eu", "none",
+                                                  "--listen-us", "127.0.0.1:0", "--depleted-key", depleted])
+        defer { _ = sim.stop() }
+        let us = sim.usAddress
 
         let config = dir.appendingPathComponent("gatewatch.yml")
         try """

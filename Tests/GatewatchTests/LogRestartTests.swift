@@ -16,15 +16,7 @@ final class LogRestartTests: XCTestCase {
 
     private func restartKeepsCountsExact(signal: Int32) throws {
         let dir = try makeTempDir(self)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("gatewatch.yml")
-        try """
-        logs:
-          - name: app
-            paths: ["\(dir.path)/logs/*.jsonl"]
-            start_at: beginning
-        state_dir: \(dir.path)/state
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeLogConfig(dir)
         let log = dir.appendingPathComponent("logs/app.jsonl")
         XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
 

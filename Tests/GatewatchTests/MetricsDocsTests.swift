@@ -6,14 +6,7 @@ import XCTest
 final class MetricsDocsTests: XCTestCase {
     func testEveryExposedFamilyIsDocumentedAndEveryDocumentedOneExposed() throws {
         let dir = try makeTempDir(self)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("gatewatch.yml")
-        try """
-        logs:
-          - name: app
-            paths: ["\(dir.path)/logs/*.jsonl"]
-        state_dir: \(dir.path)/state
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeLogConfig(dir)
         let serve = try ServeProcess(arguments: ["--config", config.path])
         defer { XCTAssertEqual(serve.stop(), 0) }
         let text = try httpRequest(serve.baseURL + "/metrics").text

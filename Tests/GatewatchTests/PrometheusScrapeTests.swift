@@ -6,15 +6,7 @@ import XCTest
 final class PrometheusScrapeTests: XCTestCase {
     func testPrometheusScrapesSeriesAndExemplars() throws {
         let dir = try makeTempDir(self)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        let config = dir.appendingPathComponent("gatewatch.yml")
-        try """
-        logs:
-          - name: app
-            paths: ["\(dir.path)/logs/*.jsonl"]
-            start_at: beginning
-        state_dir: \(dir.path)/state
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeLogConfig(dir)
         let line = #"{"timestamp": 1795000001, "region": "eu", "model": "claude-sonnet-4-6", "status_code": 503, "request_id": "req-503-abc", "error": {"error": "upstream unavailable"}, "latency_ms": 120}"#
         try (line + "\n").write(to: dir.appendingPathComponent("logs/app.jsonl"), atomically: false, encoding: .utf8)
 

@@ -12,23 +12,10 @@ final class SecretsTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
 
         // The simulator accepts only the good key.
-        let sim = Process()
-        sim.executableURL = gatewatchBinary
-        sim.arguments = ["simulate", "--listen", "none", "--listen-eu", "none", "--listen-us", "127.0.0.1:0", "--api-key", good]
-        let simOut = Pipe()
-        sim.standardOutput = simOut
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
-        defer { if sim.isRunning { kill(sim.processIdentifier, SIGTERM); sim.waitUntilExit() } }
-        let simText = CollectedOutput(simOut.fileHandleForReading)
-        var us = ""
-        try waitFor(30, "simulate to print its address") {
-            if let r = simText.snapshot().range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                us = String(simText.snapshot()[r])
-            }
-            return !us.isEmpty || !sim.isRunning
-        }
-        XCTAssertFalse(us.isEmpty)
+        let sim = try SimulateProcess(arguments: ["--listen", "none", "--listen-eu", "none",
+                                                  "--listen-us", "127.0.0.1:0", "--api-key", good])
+        defer { _ = sim.stop() }
+        let us = sim.usAddress
 
         // A log whose failures echo keys, as careless clients do.
         let now = Int(Date().timeIntervalSince1970)

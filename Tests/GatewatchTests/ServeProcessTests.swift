@@ -3,26 +3,9 @@ import XCTest
 
 /// `gatewatch serve` as a child process on a loopback port: endpoints, signals, reload, exit codes.
 final class ServeProcessTests: XCTestCase {
-    /// A config with no probes and one log source, so nothing leaves loopback.
-    func writeConfig(_ dir: URL, extra: String = "") throws -> URL {
-        let url = dir.appendingPathComponent("gatewatch.yml")
-        let yaml = """
-        logs:
-          - name: app
-            paths: ["\(dir.path)/logs/*.jsonl"]
-            provider: assemblyai_llm_gateway
-            start_at: beginning
-        state_dir: \(dir.path)/state
-        \(extra)
-        """
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        try yaml.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-
     func testEndpointsAnswerAsTheContractSays() throws {
         let dir = try makeTempDir(self)
-        let config = try writeConfig(dir)
+        let config = try writeLogConfig(dir)
         let serve = try ServeProcess(arguments: ["--config", config.path])
         defer { XCTAssertEqual(serve.stop(), 0) }
 
@@ -71,7 +54,7 @@ final class ServeProcessTests: XCTestCase {
 
     func testLogLinesBecomeMetricsAndFailures() throws {
         let dir = try makeTempDir(self)
-        let config = try writeConfig(dir)
+        let config = try writeLogConfig(dir)
         let log = dir.appendingPathComponent("logs/app.jsonl")
         // Recent timestamps: headers older than limits.ratelimit_series_ttl (1 h) are stale and not exposed.
         let now = Int(Date().timeIntervalSince1970)
@@ -118,7 +101,7 @@ final class ServeProcessTests: XCTestCase {
 
     func testReloadKeepsOldConfigWhenTheNewOneIsBad() throws {
         let dir = try makeTempDir(self)
-        let config = try writeConfig(dir)
+        let config = try writeLogConfig(dir)
         let serve = try ServeProcess(arguments: ["--config", config.path])
         defer { XCTAssertEqual(serve.stop(), 0) }
 
@@ -134,7 +117,7 @@ final class ServeProcessTests: XCTestCase {
         XCTAssertEqual(try httpRequest(serve.baseURL + "/-/healthy").status, 200)
 
         // SIGHUP with a fixed file reloads it.
-        _ = try writeConfig(dir)
+        _ = try writeLogConfig(dir)
         serve.signal(SIGHUP)
         try waitFor(30, "the SIGHUP reload") {
             metrics = try httpRequest(serve.baseURL + "/metrics").text
@@ -151,7 +134,7 @@ final class ServeProcessTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("bad.yml"), r.stderr)
 
         // A port in use.
-        let config = try writeConfig(dir)
+        let config = try writeLogConfig(dir)
         let first = try ServeProcess(arguments: ["--config", config.path])
         defer { XCTAssertEqual(first.stop(), 0) }
         let address = String(first.baseURL.dropFirst("http://".count))
@@ -162,7 +145,7 @@ final class ServeProcessTests: XCTestCase {
 
     func testCheckConfigExitCodes() throws {
         let dir = try makeTempDir(self)
-        let good = try writeConfig(dir)
+        let good = try writeLogConfig(dir)
         let r = try runProcess(gatewatchBinary.path, ["check-config", good.path])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(good.path): OK")

@@ -9,28 +9,11 @@ final class SimulateProcessTests: XCTestCase {
         let dir = try makeTempDir(self)
         let log = dir.appendingPathComponent("app.jsonl")
         let key = "simulate-test-key-0123456789"
-        let p = Process()
-        p.executableURL = gatewatchBinary
-        p.arguments = ["simulate", "--listen", "127.0.0.1:0", "--listen-us", "127.0.0.1:0", "--listen-eu", "127.0.0.1:0",
-                       "--api-key", key, "--write-log", log.path, "--rate", "20", "--limit", "1000"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = CollectedOutput(out.fileHandleForReading)
-        let stderr = CollectedOutput(err.fileHandleForReading)
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-
-        var us = ""
-        try waitFor(30, "simulate to print its addresses") {
-            if let r = stdout.snapshot().range(of: #"127\.0\.0\.1:[0-9]+ \(US\)"#, options: .regularExpression) {
-                us = String(stdout.snapshot()[r].split(separator: " ")[0])
-                return true
-            }
-            return !p.isRunning
-        }
-        XCTAssertFalse(us.isEmpty, stderr.snapshot())
-        XCTAssertFalse(stdout.snapshot().contains(key), "the key was printed")
+        let sim = try SimulateProcess(arguments: [
+            "--listen", "127.0.0.1:0", "--listen-us", "127.0.0.1:0", "--listen-eu", "127.0.0.1:0",
+            "--api-key", key, "--write-log", log.path, "--rate", "20", "--limit", "1000"])
+        let us = sim.usAddress
+        XCTAssertFalse(sim.stdout.snapshot().contains(key), "the key was printed")
 
         let body = #"{"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1}"#
         let ok = try httpRequest("http://\(us)/v1/chat/completions", method: "POST",
@@ -44,9 +27,7 @@ final class SimulateProcessTests: XCTestCase {
         try waitFor(30, "the client mode to log 20 requests") {
             ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").count >= 20
         }
-        kill(p.processIdentifier, SIGTERM)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, stderr.snapshot())
+        XCTAssertEqual(sim.stop(), 0, sim.stderr.snapshot())
 
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count
         XCTAssertFalse(try String(contentsOf: log, encoding: .utf8).contains(key), "the key reached the log")

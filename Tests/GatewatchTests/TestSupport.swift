@@ -246,3 +246,57 @@ final class PrometheusProcess {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
     }
 }
+
+/// A `gatewatch simulate` child process; `usAddress` is the US listener it printed
+/// (`--listen-us 127.0.0.1:0` picks the port). Killed when released.
+final class SimulateProcess {
+    let process = Process()
+    let stdout: CollectedOutput
+    let stderr: CollectedOutput
+    private(set) var usAddress = ""
+
+    init(arguments: [String]) throws {
+        process.executableURL = gatewatchBinary
+        process.arguments = ["simulate"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        stdout = CollectedOutput(out.fileHandleForReading)
+        stderr = CollectedOutput(err.fileHandleForReading)
+        try waitFor(30, "simulate to print its addresses") {
+            if let r = stdout.snapshot().range(of: #"127\.0\.0\.1:[0-9]+ \(US\)"#, options: .regularExpression) {
+                usAddress = String(stdout.snapshot()[r].split(separator: " ")[0])
+                return true
+            }
+            return !process.isRunning
+        }
+        if usAddress.isEmpty { XCTFail("gatewatch simulate printed no US address: \(stderr.snapshot())") }
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// `dir/gatewatch.yml`: no probes (nothing leaves loopback) and one log source `app` over
+/// `dir/logs/*.jsonl` read from the beginning, checkpoints in `dir/state`. Creates `dir/logs`.
+func writeLogConfig(_ dir: URL) throws -> URL {
+    let url = dir.appendingPathComponent("gatewatch.yml")
+    let yaml = """
+    logs:
+      - name: app
+        paths: ["\(dir.path)/logs/*.jsonl"]
+        provider: assemblyai_llm_gateway
+        start_at: beginning
+    state_dir: \(dir.path)/state
+    """
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
+    try yaml.write(to: url, atomically: true, encoding: .utf8)
+    return url
+}
