@@ -1,12 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Gatewatch
 import Simulator
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `gatewatch simulate`: the upstream APIs on loopback, for demos, tests and alert rules (CONTRACT section 7).
 struct SimulateCommand: ParsableCommand {
