@@ -33,6 +33,8 @@ public final class LogLineDecoder {
         var start: Int
         var count: Int
         var field: Field
+        /// Non-empty, with no byte that JSON writes escaped: its JSON form is its bytes.
+        var plain: Bool
     }
 
     public init(source: LogSourceConfig) {
@@ -47,7 +49,8 @@ public final class LogLineDecoder {
         var bytes: [UInt8] = []
         var spans: [KeySpan] = []
         for (name, field) in pairs {
-            spans.append(KeySpan(start: bytes.count, count: name.utf8.count, field: field))
+            let plain = !name.isEmpty && !name.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+            spans.append(KeySpan(start: bytes.count, count: name.utf8.count, field: field, plain: plain))
             bytes.append(contentsOf: name.utf8)
         }
         keyBytes = .allocate(capacity: max(1, bytes.count))
@@ -71,14 +74,15 @@ public final class LogLineDecoder {
     /// record's time when the line has no timestamp.
     public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> Result<RequestRecord, LogRejection> {
         var result: Result<RequestRecord, LogRejection> = .failure(.malformedJSON)
-        if let reason = decode(line, now: now, into: { result = .success($0) }) {
+        if let reason = decode(line, now: now, into: { result = .success($0.owned()) }) {
             result = .failure(reason)
         }
         return result
     }
 
-    /// The fast form: hands the record to `sink` (borrowed, no copy) and returns nil, or returns
-    /// why the line was rejected.
+    /// The fast form: hands the record to `sink` and returns nil, or returns why the line was
+    /// rejected. The record borrows `line` (its request id and headers): a sink that keeps it
+    /// keeps `record.owned()`.
     @inline(__always)
     public func decode(_ line: UnsafeBufferPointer<UInt8>, now: Double, into sink: (RequestRecord) -> Void) -> LogRejection? {
         guard var base = line.baseAddress, line.count > 0 else { return .malformedJSON }
@@ -138,6 +142,28 @@ public final class LogLineDecoder {
         return nil
     }
 
+    /// The key at `i` when it is, byte for byte, the one that followed the previous key last
+    /// time (a log's lines list their keys in one order): matched without scanning it as a
+    /// string first; `i` ends after its closing quote. nil (nothing consumed) otherwise.
+    @inline(__always)
+    private func predictedField(_ s: inout JSONScanner) -> Field? {
+        let count = keySpans.count
+        let previous = follow[count + 1]
+        var j = follow[previous]
+        if j >= count { j = 0 }
+        let span = keySpans[j]
+        let n = span.count
+        let i = s.i
+        // The name is plain (no quote, backslash or control byte: `init`), so equal bytes
+        // between two quotes are that string.
+        guard span.plain, i + n + 1 < s.end, s.p[i] == 0x22, s.p[i + n + 1] == 0x22,
+              bytesEqual(keyBytes.baseAddress.unsafelyUnwrapped + span.start, s.p + i + 1, n) else { return nil }
+        s.i = i + n + 2
+        follow[previous] = j
+        follow[count + 1] = j
+        return span.field
+    }
+
     private func decodeObject(_ s: inout JSONScanner, now: Double, _ sink: (RequestRecord) -> Void) throws(LogRejection) -> LogRejection? {
         s.skipWhitespace()
         try s.expect(0x7B)
@@ -150,6 +176,8 @@ public final class LogLineDecoder {
         var model = ""
         var status: Int?
         var requestID: String?
+        // An unescaped request id stays in the line (most are never read).
+        var borrowedID: BorrowedBytes?
         var errorBody: ErrorBody?
         var errorString: String?
         var hasError = false
@@ -168,11 +196,16 @@ public final class LogLineDecoder {
         } else {
             while true {
                 s.skipWhitespace()
-                let key = try s.scanString()
+                let field: Field?
+                if let predicted = predictedField(&s) {
+                    field = predicted
+                } else {
+                    let key = try s.scanString()
+                    field = self.field(s, key)
+                }
                 s.skipWhitespace()
                 try s.expect(0x3A)
                 s.skipWhitespace()
-                let field = self.field(s, key)
                 if let field {
                     switch field {
                     case .timestamp:
@@ -222,9 +255,16 @@ public final class LogLineDecoder {
                     case .requestID:
                         let start = s.i
                         switch try value(&s) {
-                        case .null: requestID = nil
-                        case .string(let a, let b, let esc): requestID = s.string(a, b, escaped: esc)
-                        case .number: requestID = raw(s, start, s.i)
+                        case .null: requestID = nil; borrowedID = nil
+                        case .string(let a, let b, let esc):
+                            if esc {
+                                requestID = s.string(a, b, escaped: true)
+                                borrowedID = nil
+                            } else {
+                                requestID = nil
+                                borrowedID = BorrowedBytes(s.p + a, count: b - a)
+                            }
+                        case .number: requestID = raw(s, start, s.i); borrowedID = nil
                         default: invalid = true
                         }
                     case .error:
@@ -327,8 +367,11 @@ public final class LogLineDecoder {
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
             headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
+        if let borrowedID {
+            record.borrowRequestID(borrowedID)
+        }
         if let (a, b) = headerSpan {
-            record.deferHeaders(RawJSONHeaders.make(s.p + a, b - a))
+            record.deferHeaders(BorrowedJSONHeaders(bytes: BorrowedBytes(s.p + a, count: b - a)))
         }
         sink(record)
         return nil
@@ -466,6 +509,13 @@ public final class LogLineDecoder {
         }
     }
 
+    /// The headers of a `headers` object's bytes (already validated).
+    static func headerList(_ bytes: UnsafeBufferPointer<UInt8>) -> [HTTPHeader] {
+        guard let base = bytes.baseAddress else { return [] }
+        var s = JSONScanner(base, count: bytes.count)
+        return (try? headerList(&s)) ?? []
+    }
+
     /// The headers of a `headers` object (already validated): names as written; string values
     /// decoded, `null` ones left out, other values as raw JSON text.
     static func headerList(_ s: inout JSONScanner) throws(LogRejection) -> [HTTPHeader] {
@@ -504,23 +554,28 @@ public final class LogLineDecoder {
     }
 }
 
-/// A log line's `headers` object as its JSON text (one allocation), turned into
-/// `[HTTPHeader]` only when someone reads `RequestRecord.headers` (nothing on the ingestion
-/// path does).
+/// A log line's `headers` object (validated), turned into `[HTTPHeader]` only when someone
+/// reads `RequestRecord.headers` (nothing on the ingestion path does): borrowed from the line
+/// while the record is handed over, its JSON text once a consumer keeps the record.
+struct BorrowedJSONHeaders: DeferredHeaders {
+    let bytes: BorrowedBytes
+
+    func materialize() -> [HTTPHeader] {
+        LogLineDecoder.headerList(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
+    }
+
+    func owned() -> any DeferredHeaders {
+        RawJSONHeaders(json: bytes.string)
+    }
+}
+
+/// A kept record's `headers` object as its JSON text.
 struct RawJSONHeaders: DeferredHeaders {
     let json: String
 
-    static func make(_ p: UnsafePointer<UInt8>, _ count: Int) -> RawJSONHeaders {
-        RawJSONHeaders(json: String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
-    }
-
     func materialize() -> [HTTPHeader] {
         var text = json
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return [] }
-            var s = JSONScanner(base, count: bytes.count)
-            return (try? LogLineDecoder.headerList(&s)) ?? []
-        }
+        return text.withUTF8 { LogLineDecoder.headerList($0) }
     }
 }
 

@@ -21,13 +21,14 @@ public struct LogReplayStats: Sendable, Equatable {
 public enum LogReplay {
     /// Replays `files` in order as lines of `source`. With a registry, the log tailing families
     /// count them as `serve` would. Throws `LogTailError.unreadableFile` for a file that cannot
-    /// be opened or read (files before it have been ingested).
+    /// be opened or read (files before it have been ingested). As with `LogTailService`, each
+    /// record handed to `ingest` borrows its line: keep `record.owned()`.
     public static func run(files: [String], source: LogSourceConfig, registry: MetricsRegistry?,
                            ingest: (RequestRecord) -> Void) throws -> LogReplayStats {
         let counters = registry.map { LogTailMetrics(registry: $0).handles(for: source.name) }
         var stats = LogReplayStats()
         let started = DispatchTime.now().uptimeNanoseconds
-        let chunkSize = 1 << 20
+        let chunkSize = SourceTailer.chunkSize  // read as the tailer reads
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         try withoutActuallyEscaping(ingest) { ingest in

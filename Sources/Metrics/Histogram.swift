@@ -46,6 +46,26 @@ public final class Histogram: LabeledSeries, Sendable {
         }
     }
 
+    /// Records `v`, sampling exemplars as client_java's exemplar sampler does: the bucket's
+    /// exemplar is replaced only once it is `exemplarMinAge` seconds old by `now` (or the
+    /// bucket has none), so `exemplar` is called, and its labels built, about once per bucket
+    /// per `exemplarMinAge` rather than once per observation. For series observed millions
+    /// of times a second whose exemplar is "a recent request", not "the latest".
+    @inline(__always)
+    public func observe(_ v: Double, now: Double, exemplarMinAge: Double, exemplar: () -> Exemplar?) {
+        guard v.isFinite else { return }
+        let bucket = bucketIndex(for: v)
+        state.withLock { state in
+            state.counts[bucket] &+= 1
+            state.count &+= 1
+            state.sum += v
+            let storedAt = state.exemplars[bucket]?.storedAt ?? -.infinity
+            if !(now - storedAt < exemplarMinAge), let e = exemplar() {
+                state.exemplars[bucket] = StoredExemplar(e, defaultValue: v, storedAt: now)
+            }
+        }
+    }
+
     /// Observations so far.
     public var count: UInt64 {
         state.withLock { $0.count }

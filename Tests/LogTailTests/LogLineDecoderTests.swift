@@ -46,6 +46,29 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(r.rateLimit, RateLimitHeaders(headers: r.headers))
     }
 
+    func testTheSinkBorrowsTheLineAndOwnedKeepsIt() throws {
+        let decoder = LogLineDecoder(source: source)
+        var bytes = Array(#"{"status_code": 429, "request_id": "id-borrowed-0001", "headers": {"X-RateLimit-Limit": "30", "Retry-After": "7"}}"#.utf8)
+        var kept: RequestRecord?
+        var seenInSink: String?
+        let reason = bytes.withUnsafeBufferPointer { line in
+            decoder.decode(line, now: now) { record in
+                seenInSink = record.requestID
+                kept = record.owned()
+            }
+        }
+        XCTAssertNil(reason)
+        // The line's buffer is reused for the next line: what was kept must not change.
+        for k in bytes.indices { bytes[k] = UInt8(ascii: "x") }
+        XCTAssertEqual(seenInSink, "id-borrowed-0001")
+        XCTAssertEqual(kept?.requestID, "id-borrowed-0001")
+        XCTAssertEqual(kept?.headers, [HTTPHeader("X-RateLimit-Limit", "30"), HTTPHeader("Retry-After", "7")])
+        // The Result form hands out owned records.
+        let owned = try record(#"{"status_code": 200, "request_id": "r-2", "headers": {"A": "b"}}"#)
+        XCTAssertEqual(owned.requestID, "r-2")
+        XCTAssertEqual(owned.headers, [HTTPHeader("A", "b")])
+    }
+
     func testTimestampForms() throws {
         XCTAssertEqual(try record(#"{"timestamp": 1795000000, "status_code": 200}"#).startTime, 1795000000)
         XCTAssertEqual(try record(#"{"timestamp": 1795000000123, "status_code": 200}"#).startTime, 1795000000.123, accuracy: 1e-6)

@@ -14,7 +14,7 @@ final class LogReplayTests: XCTestCase {
         let registry = MetricsRegistry()
         var records: [RequestRecord] = []
         let source = LogSourceConfig(name: "app", paths: [], startAt: .end)
-        let stats = try LogReplay.run(files: [a, b], source: source, registry: registry) { records.append($0) }
+        let stats = try LogReplay.run(files: [a, b], source: source, registry: registry) { records.append($0.owned()) }
         XCTAssertEqual(records.map { $0.requestID ?? "" }, ["a1", "a2", "b1", "b2"])
         XCTAssertEqual(records.map(\.origin), Array(repeating: "app", count: 4))
         XCTAssertEqual(stats.files, 2)

@@ -158,6 +158,29 @@ final class RegistryTests: XCTestCase {
         XCTAssertTrue(rendered.contains("h_seconds_bucket{le=\"1\"} 1 # {request_id=\"r\\\"1\"} 0.5\n"), rendered)
     }
 
+    func testSampledExemplarIsReplacedOnlyOnceItIsOldEnough() {
+        let registry = MetricsRegistry()
+        let h = registry.histogram("s_seconds", help: "s", buckets: [1]).labels()
+        var asked = 0
+        func observe(_ v: Double, at now: Double, _ id: String) {
+            h.observe(v, now: now, exemplarMinAge: 1) {
+                asked += 1
+                return Exemplar(labelName: "request_id", labelValue: id)
+            }
+        }
+        observe(0.5, at: 100, "first")
+        observe(0.6, at: 100.5, "too-soon")
+        observe(2, at: 100.5, "other-bucket")
+        var rendered = String(decoding: registry.render(.openMetrics), as: UTF8.self)
+        XCTAssertTrue(rendered.contains(#"s_seconds_bucket{le="1"} 2 # {request_id="first"} 0.5"#), rendered)
+        XCTAssertTrue(rendered.contains(#"s_seconds_bucket{le="+Inf"} 3 # {request_id="other-bucket"} 2"#), rendered)
+        XCTAssertEqual(asked, 2, "the exemplar is built only when it will be stored")
+        observe(0.7, at: 101, "due")
+        rendered = String(decoding: registry.render(.openMetrics), as: UTF8.self)
+        XCTAssertTrue(rendered.contains(#"s_seconds_bucket{le="1"} 3 # {request_id="due"} 0.7"#), rendered)
+        XCTAssertEqual(h.count, 4)
+    }
+
     func testExemplarsOnlyInOpenMetrics() {
         let registry = MetricsRegistry()
         registry.counter("c_total", help: "h").labels().inc(exemplar: Exemplar(labels: [("id", "1")]))

@@ -14,6 +14,10 @@ public final class Recorder: Sendable {
     /// Handle cache entries kept before the cache is cleared (bad input must not grow it forever).
     static let maxCachedKeys = 20_000
     private static let requestIDLabel = Exemplar.LabelName("request_id")
+    /// A duration bucket's `request_id` exemplar is replaced once it is this old (seconds): a
+    /// recent request of the bucket at every scrape, without building an exemplar per request.
+    /// The errors counter keeps the latest failure's, as CONTRACT section 3 says.
+    static let durationExemplarMinAge = 1.0
 
     public let headroom: HeadroomTracker
     public let failures: RecentFailures
@@ -63,7 +67,7 @@ public final class Recorder: Sendable {
     /// their handles with a few comparisons. A miss (new key, or two keys sharing a front slot)
     /// falls back to `map`, so bad input only costs speed.
     private struct HandleTable {
-        static let frontSlots = 64
+        static let frontSlots = 1024
         var map: [SeriesKey: Handles] = [:]
         var front: [Handles?] = Array(repeating: nil, count: HandleTable.frontSlots)
 
@@ -136,10 +140,12 @@ public final class Recorder: Sendable {
     public func record(_ record: RequestRecord) -> Classification? {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
-        let exemplar = record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) }
+        let now = windows.time.coarseNow
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
-            h.duration.observe(latency, exemplar: exemplar)
+            h.duration.observe(latency, now: now, exemplarMinAge: Recorder.durationExemplarMinAge) {
+                record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) }
+            }
         }
         if record.finishReason == "length" {
             h.truncated.inc()
@@ -153,11 +159,11 @@ public final class Recorder: Sendable {
                                          record.region, record.source.rawValue])
                 h.errors.withLock { $0[c] = counter }
             }
-            counter.inc(exemplar: exemplar)
+            counter.inc(exemplar: record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) })
             failures.append(record: record, classification: c)
         }
         headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
-        windows.record(record: record, classification: classification)
+        windows.record(record: record, classification: classification, now: now)
         return classification
     }
 

@@ -74,6 +74,29 @@ public struct HTTPHeader: Sendable, Hashable {
 /// time.
 public protocol DeferredHeaders: Sendable {
     func materialize() -> [HTTPHeader]
+    /// A form that owns its storage; one that borrows its source's buffer copies it here
+    /// (see `RequestRecord.owned()`).
+    func owned() -> any DeferredHeaders
+}
+
+extension DeferredHeaders {
+    public func owned() -> any DeferredHeaders { self }
+}
+
+/// Valid UTF-8 bytes a record borrows from its source's buffer instead of holding a String
+/// (see `RequestRecord.borrowRequestID`). Valid only while that buffer is.
+public struct BorrowedBytes: @unchecked Sendable {
+    public let base: UnsafePointer<UInt8>
+    public let count: Int
+
+    public init(_ base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    public var string: String {
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
 }
 
 /// The `X-RateLimit-*` headers of one answer (CONTRACT section 3, seeds 003).
@@ -133,7 +156,17 @@ public struct RequestRecord: Sendable {
     public var startTime: Double
     /// Seconds; nil when unknown.
     public var latency: Double?
-    public var requestID: String?
+    public var requestID: String? {
+        get {
+            switch requestIDStorage {
+            case .none: return nil
+            case .string(let id): return id
+            case .borrowed(let bytes): return bytes.string
+            }
+        }
+        set { requestIDStorage = newValue.map { .string($0) } ?? .none }
+    }
+    private var requestIDStorage: RequestIDStorage
     public var errorBody: ErrorBody?
     /// The response headers as received. A source may defer building them (`deferHeaders`);
     /// reading builds them then (each read: keep the result when reading it more than once).
@@ -166,7 +199,7 @@ public struct RequestRecord: Sendable {
         self.transportFailure = transportFailure
         self.startTime = startTime
         self.latency = latency
-        self.requestID = requestID
+        self.requestIDStorage = requestID.map { .string($0) } ?? .none
         self.errorBody = errorBody
         self.headerStorage = .list(headers)
         self.rateLimit = rateLimit ?? RateLimitHeaders(headers: headers)
@@ -179,9 +212,36 @@ public struct RequestRecord: Sendable {
         headerStorage = .deferred(deferred)
     }
 
+    /// Sets the request id to bytes of the source's buffer, without making a String of them
+    /// (a log decoder: most request ids are never read). The record then borrows that buffer:
+    /// it is valid only during the call that hands it over, and whoever keeps it keeps
+    /// `owned()`. Reading `requestID` makes the String each time.
+    public mutating func borrowRequestID(_ bytes: BorrowedBytes) {
+        requestIDStorage = .borrowed(bytes)
+    }
+
+    /// The record with nothing borrowed: what a consumer keeps beyond the call that handed the
+    /// record over (see `borrowRequestID`, `DeferredHeaders.owned()`).
+    public func owned() -> RequestRecord {
+        var copy = self
+        if case .borrowed(let bytes) = requestIDStorage {
+            copy.requestIDStorage = .string(bytes.string)
+        }
+        if case .deferred(let deferred) = headerStorage {
+            copy.headerStorage = .deferred(deferred.owned())
+        }
+        return copy
+    }
+
     private enum HeaderStorage: Sendable {
         case list([HTTPHeader])
         case deferred(any DeferredHeaders)
+    }
+
+    private enum RequestIDStorage: Sendable {
+        case none
+        case string(String)
+        case borrowed(BorrowedBytes)
     }
 
     /// The `code` label: the status as a string, or "none" when no response came back.

@@ -126,7 +126,7 @@ public final class StatusWindows: Sendable {
     /// Model keys held (a key costs about 16 KiB); see `overflowModel`.
     public let maxKeys: Int
     private let bucketCount: Int
-    private let time: any TimeSource
+    let time: any TimeSource
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -144,7 +144,11 @@ public final class StatusWindows: Sendable {
 
     /// Counts one request; `classification` is nil for a success.
     public func record(record: RequestRecord, classification: Classification?) {
-        let now = time.now
+        self.record(record: record, classification: classification, now: time.coarseNow)
+    }
+
+    /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`).
+    func record(record: RequestRecord, classification: Classification?, now: Double) {
         let t = min(record.startTime.isFinite ? record.startTime : now, now)
         guard now - t < window, abs(t) < 1e15 else { return }
         let stamp = Int64((t / bucketSeconds).rounded(.down))
