@@ -68,7 +68,34 @@ public final class LogLineDecoder {
         keyBytes.deallocate()
         keySpans.deallocate()
         follow.deallocate()
+        headerNames.deallocate()
     }
+
+    /// The previous headers object's names by position, with their kinds (see `headerKind`).
+    /// Raw storage: no exclusivity checks per header.
+    private struct HeaderNames {
+        static let slots = 8
+        static let maxLength = 40
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: slots * maxLength)
+        /// -1: nothing kept at that position.
+        let lengths: UnsafeMutablePointer<Int> = {
+            let p = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+            p.initialize(repeating: -1, count: slots)
+            return p
+        }()
+        let kinds: UnsafeMutablePointer<RateLimitBuilder.Kind?> = {
+            let p = UnsafeMutablePointer<RateLimitBuilder.Kind?>.allocate(capacity: slots)
+            p.initialize(repeating: nil, count: slots)
+            return p
+        }()
+
+        func deallocate() {
+            bytes.deallocate()
+            lengths.deallocate()
+            kinds.deallocate()
+        }
+    }
+    private let headerNames = HeaderNames()
 
     /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
     /// record's time when the line has no timestamp.
@@ -474,15 +501,17 @@ public final class LogLineDecoder {
             s.i += 1
             return false
         }
+        var position = 0
         while true {
             s.skipWhitespace()
-            let key = try s.scanString()
+            let kind = try headerKind(&s, position: position)
+            position &+= 1
             s.skipWhitespace()
             try s.expect(0x3A)
             s.skipWhitespace()
             let valueStart = s.i
             let v = try value(&s)
-            if !key.escaped, let kind = RateLimitBuilder.kind(s.p, key.start, key.end) {
+            if let kind {
                 // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
                 switch v {
                 case .null:
@@ -507,6 +536,34 @@ public final class LogLineDecoder {
             try s.expect(0x7D)
             return true
         }
+    }
+
+    /// The `X-RateLimit-*` kind of the header name at `i` (the `position`th of its object);
+    /// `i` ends after the name. The names of the previous line's headers object are kept by
+    /// position with their kinds: a log writes the same headers in the same order, so most
+    /// names are matched byte for byte, without scanning them as strings or reading their kind.
+    @inline(__always)
+    private func headerKind(_ s: inout JSONScanner, position: Int) throws(LogRejection) -> RateLimitBuilder.Kind? {
+        let i = s.i
+        if position < HeaderNames.slots {
+            let n = headerNames.lengths[position]
+            if n >= 0, i + n + 1 < s.end, s.p[i] == 0x22, s.p[i + n + 1] == 0x22,
+               bytesEqual(headerNames.bytes + position * HeaderNames.maxLength, s.p + i + 1, n) {
+                s.i = i + n + 2
+                return headerNames.kinds[position]
+            }
+        }
+        let key = try s.scanString()
+        // An escaped name is never a rate-limit header's (as `RateLimitHeaders(headers:)` reads them).
+        let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
+        let n = key.end - key.start
+        if position < HeaderNames.slots, !key.escaped, n <= HeaderNames.maxLength {
+            // Unescaped and validated: these bytes between quotes are this name again.
+            (headerNames.bytes + position * HeaderNames.maxLength).update(from: s.p + key.start, count: n)
+            headerNames.lengths[position] = n
+            headerNames.kinds[position] = kind
+        }
+        return kind
     }
 
     /// The headers of a `headers` object's bytes (already validated).

@@ -131,15 +131,11 @@ struct StoredExemplar: Sendable {
     let labels: ExemplarLabels
     let value: Double
     let timestamp: Double?
-    /// When it was stored, by the clock of the caller that samples exemplars (`-infinity`
-    /// when the caller keeps every one).
-    let storedAt: Double
 
-    init(_ exemplar: Exemplar, defaultValue: Double, storedAt: Double = -.infinity) {
+    init(_ exemplar: Exemplar, defaultValue: Double) {
         labels = exemplar.storage
         value = exemplar.value ?? defaultValue
         timestamp = exemplar.timestamp
-        self.storedAt = storedAt
     }
 
     /// Appends ` # {labels} value [timestamp]` (OpenMetrics only).

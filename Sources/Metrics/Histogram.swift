@@ -11,6 +11,9 @@ public final class Histogram: LabeledSeries, Sendable {
         var count: UInt64 = 0
         /// The latest exemplar of each bucket.
         var exemplars: [StoredExemplar?]
+        /// When each bucket's exemplar was stored by a sampling `observe` (apart from
+        /// `exemplars`, so checking it copies no labels); -infinity otherwise.
+        var exemplarTimes: [Double]
     }
 
     let labelValues: [String]
@@ -27,7 +30,8 @@ public final class Histogram: LabeledSeries, Sendable {
         self.bucketPrefix = ByteBuffer.labelBlock(names: labelNames, values: labelValues, openWith: "le")
         self.upperBounds = upperBounds
         self.state = Mutex(Snapshot(counts: Array(repeating: 0, count: upperBounds.count + 1),
-                                    exemplars: Array(repeating: nil, count: upperBounds.count + 1)))
+                                    exemplars: Array(repeating: nil, count: upperBounds.count + 1),
+                                    exemplarTimes: Array(repeating: -.infinity, count: upperBounds.count + 1)))
     }
 
     /// Records `v`. With an exemplar, it becomes the latest exemplar of the bucket `v` falls
@@ -59,9 +63,9 @@ public final class Histogram: LabeledSeries, Sendable {
             state.counts[bucket] &+= 1
             state.count &+= 1
             state.sum += v
-            let storedAt = state.exemplars[bucket]?.storedAt ?? -.infinity
-            if !(now - storedAt < exemplarMinAge), let e = exemplar() {
-                state.exemplars[bucket] = StoredExemplar(e, defaultValue: v, storedAt: now)
+            if !(now - state.exemplarTimes[bucket] < exemplarMinAge), let e = exemplar() {
+                state.exemplars[bucket] = StoredExemplar(e, defaultValue: v)
+                state.exemplarTimes[bucket] = now
             }
         }
     }

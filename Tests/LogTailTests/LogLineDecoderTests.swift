@@ -69,6 +69,35 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(owned.headers, [HTTPHeader("A", "b")])
     }
 
+    /// One decoder keeps the previous line's key order and header names: lines that change
+    /// them (reordered, renamed, a prefix of the last name, escaped) decode as a fresh decoder would.
+    func testLinesThatChangeKeysAndHeadersDecodeAsAFreshDecoderWould() throws {
+        let lines = [
+            #"{"status_code": 200, "model": "m1", "request_id": "a", "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "7", "X-RateLimit-Reset": "9"}}"#,
+            #"{"model": "m2", "status_code": 429, "request_id": "b", "headers": {"X-RateLimit-Remaining": "1", "X-RateLimit-Limit": "5", "X-RateLimit-Reset": "3"}}"#,
+            #"{"status_code": 200, "model": "m3", "headers": {"X-RateLimit-Limi": "1", "X-RateLimit-Limit": "8", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": "4"}}"#,
+            #"{"status_cod": 1, "status_code": 200, "model": "m4", "headers": {"x-ratelimit-limit": "6", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "1", "X-RateLimit-Model": "mm"}}"#,
+            #"{"status_code": 200, "mod\u0065l": "m5", "headers": {"X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1"}}"#,
+            #"{"status_code": 200, "model": "m6", "headers": {"X-RateLimit-L\u0069mit": "2", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1"}}"#,
+            #"{"status_code": 200, "model": "m7", "headers": {"X-RateLimit-Limit": "4", "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "2"}}"#,
+        ]
+        let shared = LogLineDecoder(source: source)
+        for line in lines {
+            let kept = try shared.decode(line, now: now).get()
+            let fresh = try LogLineDecoder(source: source).decode(line, now: now).get()
+            XCTAssertEqual(kept.model, fresh.model, line)
+            XCTAssertEqual(kept.statusCode, fresh.statusCode, line)
+            XCTAssertEqual(kept.requestID, fresh.requestID, line)
+            XCTAssertEqual(kept.rateLimit, fresh.rateLimit, line)
+            XCTAssertEqual(kept.headers, fresh.headers, line)
+        }
+        XCTAssertEqual(try shared.decode(lines[1], now: now).get().rateLimit?.limit, 5)
+        XCTAssertEqual(try shared.decode(lines[2], now: now).get().rateLimit?.limit, 8)
+        XCTAssertEqual(try shared.decode(lines[4], now: now).get().model, "m5")
+        XCTAssertNil(try shared.decode(lines[5], now: now).get().rateLimit, "an escaped name is not a rate-limit header")
+        XCTAssertEqual(try shared.decode(lines[6], now: now).get().rateLimit?.limit, 4)
+    }
+
     func testTimestampForms() throws {
         XCTAssertEqual(try record(#"{"timestamp": 1795000000, "status_code": 200}"#).startTime, 1795000000)
         XCTAssertEqual(try record(#"{"timestamp": 1795000000123, "status_code": 200}"#).startTime, 1795000000.123, accuracy: 1e-6)

@@ -25,6 +25,12 @@ public struct ErrorClassifier: Sendable {
     ///   transport error when it is one (`timeout`, `network`, `tls`), else `other/other`.
     public func classify(_ record: RequestRecord, api: ProviderAPI) -> Classification? {
         if let failure = record.transportFailure {
+            if case .message(let message) = failure {
+                // A client's error string, as logged: status 0 keys it apart from answers.
+                return cache.classification(api: api, status: 0, body: .text(message)) {
+                    TransportErrorClassifier.classify(failure)
+                }
+            }
             return TransportErrorClassifier.classify(failure)
         }
         guard let status = record.statusCode, status > 0 else {
@@ -63,7 +69,8 @@ public struct ErrorClassifier: Sendable {
 }
 
 /// Recent classifications by (API, status, body): a direct-mapped table of a few slots, so a
-/// log repeating the same error bodies reads each body once. The answer is a function of
+/// log repeating the same error bodies reads each body once (a logged transport error string
+/// is keyed with status 0). The answer is a function of
 /// those three, so a hit gives exactly what classifying again would.
 private final class BodyCache: Sendable {
     private static let slots = 64
