@@ -129,6 +129,31 @@ final class StatusWindowsTests: XCTestCase {
         XCTAssertEqual(w.foldedRecords, 4)
     }
 
+    /// Through slots (as the recorder records): the same counts as by key, and a slot whose
+    /// series was dropped, or whose fold no longer applies, finds its key again.
+    func testSlotsCountAsKeysDoAndFollowDroppedKeys() {
+        let clock = ManualTimeSource(1_000)
+        let w = StatusWindows(time: clock, maxKeys: 1)
+        let a = StatusWindows.Slot(key: HeadroomKey(provider: p, region: "eu", model: "a"))
+        let b = StatusWindows.Slot(key: HeadroomKey(provider: p, region: "eu", model: "b"))
+        for _ in 0..<3 { w.record(slot: a, record: rec(1_000, model: "a"), classification: nil, now: clock.now) }
+        for _ in 0..<2 { w.record(slot: b, record: rec(1_000, model: "b"), classification: nil, now: clock.now) }
+        var s = w.snapshot()
+        XCTAssertEqual(s.models[a.key]?.requests, 3)
+        XCTAssertEqual(s.models[HeadroomKey(provider: p, region: "eu", model: "__other__")]?.requests, 2, "b is past the cap")
+        XCTAssertEqual(w.foldedRecords, 2)
+        // Ten minutes later both keys have left the window and are dropped; b now fits.
+        clock.advance(by: 600)
+        XCTAssertEqual(w.snapshot().models.count, 0)
+        w.record(slot: b, record: rec(clock.now, model: "b"), classification: nil, now: clock.now)
+        w.record(slot: a, record: rec(clock.now, model: "a"), classification: nil, now: clock.now)
+        s = w.snapshot()
+        XCTAssertEqual(s.models[b.key]?.requests, 1)
+        XCTAssertEqual(s.models[HeadroomKey(provider: p, region: "eu", model: "__other__")]?.requests, 1, "now a is past the cap")
+        XCTAssertNil(s.models[a.key])
+        XCTAssertEqual(w.foldedRecords, 3)
+    }
+
     func testRegionIsTheSumOfItsModels() {
         let w = StatusWindows(time: ManualTimeSource(100))
         w.record(record: rec(95, model: "a", latency: 0.1), classification: Classification(.server, "status_500"))

@@ -49,8 +49,10 @@ public final class Recorder: Sendable {
         /// The `gatewatch_request_errors_total` series of the key by classification (a closed
         /// list, so bounded): a failure costs one small lookup instead of a family lookup.
         let errors = Mutex<[Classification: Counter]>([:])
-        /// The key's headroom state, kept so recording skips hashing the key there too.
+        /// The key's headroom state and status windows, kept so recording skips hashing the
+        /// key there too.
         let headroom: HeadroomTracker.Slot
+        let windows: StatusWindows.Slot
 
         init(key: SeriesKey, api: ProviderAPI, requests: Counter, duration: Histogram, truncated: Counter) {
             self.key = key
@@ -58,7 +60,9 @@ public final class Recorder: Sendable {
             self.requests = requests
             self.duration = duration
             self.truncated = truncated
-            headroom = HeadroomTracker.Slot(key: HeadroomKey(provider: key.provider, region: key.region, model: key.model))
+            let modelKey = HeadroomKey(provider: key.provider, region: key.region, model: key.model)
+            headroom = HeadroomTracker.Slot(key: modelKey)
+            windows = StatusWindows.Slot(key: modelKey)
         }
     }
 
@@ -163,7 +167,7 @@ public final class Recorder: Sendable {
             failures.append(record: record, classification: c)
         }
         headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
-        windows.record(record: record, classification: classification, now: now)
+        windows.record(slot: h.windows, record: record, classification: classification, now: now)
         return classification
     }
 

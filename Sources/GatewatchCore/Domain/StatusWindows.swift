@@ -98,8 +98,8 @@ public struct StatusWindowsSnapshot: Sendable, Equatable {
 /// Only per-model series are stored; a region's window is the sum of its models' (exact: the
 /// counts and histograms add up), so `record` does one dictionary update.
 ///
-/// Thread-safe: any thread may call `record` (one `Mutex`, one dictionary update, no allocation
-/// after a key's first record) or `snapshot`.
+/// Thread-safe: any thread may call `record` (one `Mutex`, one dictionary lookup, none through
+/// a `Slot`; no allocation after a key's first record) or `snapshot`.
 public final class StatusWindows: Sendable {
     /// Upper bounds (seconds) of the latency buckets: 0.01 × 1.1^i up to 600 s; one more
     /// bucket counts everything above.
@@ -113,7 +113,6 @@ public final class StatusWindows: Sendable {
     static let latencyBucketCount = latencyBounds.count + 1
     /// `ErrorClass.allCases.count`, computed once (`allCases` builds an array on each use).
     static let classCount = ErrorClass.allCases.count
-    private static let logGrowth = log(1.1)
 
     /// Past `maxKeys` models, a new model's records go to (provider, region, `__other__`); past
     /// `maxKeys + maxKeys / 10 + 1` keys, to this key, whose region is `overflowRegion`.
@@ -147,31 +146,49 @@ public final class StatusWindows: Sendable {
         self.record(record: record, classification: classification, now: time.coarseNow)
     }
 
-    /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`).
-    func record(record: RequestRecord, classification: Classification?, now: Double) {
+    /// A (provider, region, model) key's series, remembered between records by a caller that
+    /// sees the key often (the recorder keeps one per series key), so recording skips hashing
+    /// the key. Only touched under the windows' lock.
+    final class Slot: @unchecked Sendable {
+        let key: HeadroomKey
+        fileprivate var series: Series?
+        fileprivate var generation: UInt64 = 0
+        /// Whether `series` is another key's (`__other__`): its records count as folded.
+        fileprivate var folded = false
+
+        init(key: HeadroomKey) {
+            self.key = key
+        }
+    }
+
+    /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`)
+    /// and the record's key resolved through `slot` (whose key is the record's).
+    func record(slot: Slot, record: RequestRecord, classification: Classification?, now: Double) {
         let t = min(record.startTime.isFinite ? record.startTime : now, now)
         guard now - t < window, abs(t) < 1e15 else { return }
         let stamp = Int64((t / bucketSeconds).rounded(.down))
         let latencyIndex = record.latency.flatMap(StatusWindows.latencyIndex)
         let classIndex = classification.map { StatusWindows.classIndex($0.errorClass) }
-        let modelKey = HeadroomKey(provider: record.provider, region: record.region, model: record.model)
         let n = bucketCount
         let cap = maxKeys
         state.withLock { s in
-            if let i = s.models.index(forKey: modelKey) {
-                s.models.values[i].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            if let series = slot.series, slot.generation == s.generation {
+                if slot.folded { s.folded &+= 1 }
+                series.add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
                 return
             }
-            var k = modelKey
-            if s.models.count >= cap {
-                s.folded &+= 1
-                k = HeadroomKey(provider: record.provider, region: record.region, model: StatusWindows.otherModel)
-                if s.models.index(forKey: k) == nil && s.models.count >= cap + cap / 10 + 1 {
-                    k = StatusWindows.overflowModel
-                }
-            }
-            s.models[k, default: Series(buckets: n)].add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            let (series, folded) = s.series(for: slot.key, buckets: n, cap: cap)
+            slot.series = series
+            slot.generation = s.generation
+            slot.folded = folded
+            series.add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
         }
+    }
+
+    /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`).
+    func record(record: RequestRecord, classification: Classification?, now: Double) {
+        self.record(slot: Slot(key: HeadroomKey(provider: record.provider, region: record.region, model: record.model)),
+               record: record, classification: classification, now: now)
     }
 
     /// Records that went to an `__other__` key because `maxKeys` models were held.
@@ -196,6 +213,7 @@ public final class StatusWindows: Sendable {
                 }
             }
             for k in deadModels { s.models[k] = nil }
+            if !deadModels.isEmpty { s.generation &+= 1 }
             return out
         }
     }
@@ -224,39 +242,81 @@ public final class StatusWindows: Sendable {
         guard seconds.isFinite, seconds >= 0 else { return nil }
         if seconds <= latencyBounds[0] { return 0 }
         if seconds > latencyBounds[latencyBounds.count - 1] { return latencyBounds.count }
-        // Estimate from the logarithm, then correct for rounding at the edges.
-        var i = Int((log(seconds / 0.01) / logGrowth).rounded(.up))
-        i = min(max(i, 0), latencyBounds.count - 1)
-        while i > 0 && seconds <= latencyBounds[i - 1] { i -= 1 }
-        while seconds > latencyBounds[i] { i += 1 }
-        return i
+        // The first bound at or above `seconds` (binary search: cheaper than a logarithm).
+        return latencyBounds.withUnsafeBufferPointer { bounds in
+            var low = 1, high = bounds.count - 1
+            while low < high {
+                let mid = (low + high) >> 1
+                if seconds <= bounds[mid] { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
     }
 
     private struct State {
         var models: [HeadroomKey: Series] = [:]
         var folded = 0
+        /// Bumped whenever keys are removed: a `Slot` resolved at another generation may hold
+        /// a series no longer in `models`, or a fold that no longer applies.
+        var generation: UInt64 = 1
+
+        /// The series a key's records go to (created when missing), and whether it is another
+        /// key's: past `cap` models, (provider, region, `__other__`); past `cap + cap / 10 + 1`
+        /// keys, `overflowModel`'s. A folded record counts in `folded`.
+        mutating func series(for key: HeadroomKey, buckets: Int, cap: Int) -> (Series, folded: Bool) {
+            if let series = models[key] { return (series, false) }
+            var k = key
+            var folded = false
+            if models.count >= cap {
+                self.folded &+= 1
+                folded = true
+                k = HeadroomKey(provider: key.provider, region: key.region, model: StatusWindows.otherModel)
+                if models[k] == nil && models.count >= cap + cap / 10 + 1 {
+                    k = StatusWindows.overflowModel
+                }
+            }
+            if let series = models[k] { return (series, folded) }
+            let series = Series(buckets: buckets)
+            models[k] = series
+            return (series, folded)
+        }
     }
 
-    /// A ring of buckets for one key, flat arrays indexed by slot = stamp mod count.
-    private struct Series {
+    /// A ring of buckets for one key, flat arrays indexed by slot = stamp mod count; held by
+    /// `State.models` and by slots, only touched under the lock.
+    fileprivate final class Series {
         let buckets: Int
-        var stamps: [Int64]
-        var requests: [Int]
-        var errors: [Int]
-        var classCounts: [Int32]     // buckets × classes
-        var latencyCounts: [Int32]   // buckets × latency buckets
+        // Raw storage, fixed at init: no copy-on-write checks per record.
+        let stamps: UnsafeMutableBufferPointer<Int64>
+        let requests: UnsafeMutableBufferPointer<Int>
+        let errors: UnsafeMutableBufferPointer<Int>
+        let classCounts: UnsafeMutableBufferPointer<Int32>     // buckets × classes
+        let latencyCounts: UnsafeMutableBufferPointer<Int32>   // buckets × latency buckets
         var newestStamp = Int64.min
 
         init(buckets: Int) {
             self.buckets = buckets
-            stamps = Array(repeating: .min, count: buckets)
-            requests = Array(repeating: 0, count: buckets)
-            errors = Array(repeating: 0, count: buckets)
-            classCounts = Array(repeating: 0, count: buckets * StatusWindows.classCount)
-            latencyCounts = Array(repeating: 0, count: buckets * StatusWindows.latencyBucketCount)
+            stamps = .allocate(capacity: buckets)
+            stamps.initialize(repeating: .min)
+            requests = .allocate(capacity: buckets)
+            requests.initialize(repeating: 0)
+            errors = .allocate(capacity: buckets)
+            errors.initialize(repeating: 0)
+            classCounts = .allocate(capacity: buckets * StatusWindows.classCount)
+            classCounts.initialize(repeating: 0)
+            latencyCounts = .allocate(capacity: buckets * StatusWindows.latencyBucketCount)
+            latencyCounts.initialize(repeating: 0)
         }
 
-        mutating func add(stamp: Int64, classIndex: Int?, latencyIndex: Int?) {
+        deinit {
+            stamps.deallocate()
+            requests.deallocate()
+            errors.deallocate()
+            classCounts.deallocate()
+            latencyCounts.deallocate()
+        }
+
+        func add(stamp: Int64, classIndex: Int?, latencyIndex: Int?) {
             let b = Int64(buckets)
             let slot = Int(((stamp % b) + b) % b)
             if stamps[slot] != stamp {
