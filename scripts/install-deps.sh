@@ -3,7 +3,7 @@
 # and Python's prometheus_client (for the exposition tests) into .build-venv.
 #   scripts/install-deps.sh run     libraries to build and run
 #   scripts/install-deps.sh test    + promtool (prometheus), openssl, curl, prometheus_client
-#   scripts/install-deps.sh bench   + wrk, mtail, blackbox_exporter, hyperfine
+#   scripts/install-deps.sh bench   + wrk, mtail, blackbox_exporter, hyperfine, valgrind
 set -euo pipefail
 mode=${1:-run}
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ pkgs=(pkg-config libcurl4-openssl-dev libssl-dev libmicrohttpd-dev zlib1g-dev li
 case "$mode" in
   run) ;;
   test) pkgs+=(prometheus openssl curl python3-venv) ;;
-  bench) pkgs+=(prometheus openssl curl python3-venv wrk mtail prometheus-blackbox-exporter hyperfine) ;;
+  bench) pkgs+=(prometheus openssl curl python3-venv wrk mtail prometheus-blackbox-exporter hyperfine valgrind) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
