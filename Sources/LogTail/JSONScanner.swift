@@ -52,15 +52,19 @@ struct JSONScanner {
         let end = self.end
         while k < end {
             // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII
-            // byte (the bit tricks may flag a harmless byte too; the byte path sorts it out).
+            // byte. The bit tricks may flag a harmless byte, but only above a flagged special
+            // one, so the lowest flag is the first special byte: skip to it.
             while k &+ 8 <= end {
                 let w = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let quote = w ^ (ones &* 0x22)
                 let backslash = w ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                    | ((w &- ones &* 0x20) & ~w) | w
-                if special & (ones &* 0x80) != 0 { break }
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((w &- ones &* 0x20) & ~w) | w) & (ones &* 0x80)
+                if special != 0 {
+                    k &+= special.trailingZeroBitCount >> 3
+                    break
+                }
                 k &+= 8
             }
             guard k < end else { break }
