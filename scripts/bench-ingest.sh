@@ -5,7 +5,7 @@
 #   GATEWATCH_INGEST_CMD   the gatewatch command to time, given the log path as its last argument.
 #                          Default: `.build/release/gatewatch replay --config bench-out/ingest.yml`
 #                          when that subcommand exists, else `GatewatchBench ingest replay`
-#                          (line assembly + decoder + log counters + per-request accounting).
+#                          (line assembly + decoder + log counters + the Recorder, in process).
 #   RUNS=3                 runs of the gatewatch command (the best counts); mtail runs once.
 #
 # Each tool runs as its own process on the same file; wall and CPU (user+sys) time come from

@@ -4,10 +4,10 @@ import LogTail
 import Metrics
 
 /// `GatewatchBench ingest generate FILE [LINES]`: writes a realistic JSON-lines request log.
-/// `GatewatchBench ingest replay FILE [--repeat N]`: replays it through LogReplay (line assembly,
-/// decoder, log tailing counters) into an ingest closure doing per-request accounting (requests
-/// by provider/region/model/code, errors by code, latency sum, truncations, rate-limit
-/// remaining), on one thread, and prints lines/s.
+/// `GatewatchBench ingest replay FILE [--repeat N] [--decode-only]`: replays it through LogReplay
+/// (line assembly, decoder, log tailing counters) into the Recorder, as `gatewatch replay` does
+/// (or, with `--decode-only`, into a closure that only counts), on one thread, in process (so
+/// `valgrind --tool=callgrind` can count its instructions), and prints lines/s.
 enum IngestBenchmark {
     static func run(_ args: [String]) {
         switch args.first {
@@ -22,7 +22,7 @@ enum IngestBenchmark {
             guard args.count >= 2 else { return usage() }
             var repeats = 3
             if let k = args.firstIndex(of: "--repeat"), k + 1 < args.count, let n = Int(args[k + 1]) { repeats = max(1, n) }
-            replay(path: args[1], repeats: repeats, accounting: !args.contains("--decode-only"))
+            replay(path: args[1], repeats: repeats, record: !args.contains("--decode-only"))
         default:
             usage()
         }
@@ -77,27 +77,6 @@ enum IngestBenchmark {
         print("wrote \(lines) lines, \(out.count) bytes to \(path)")
     }
 
-    /// Per-request accounting of the kind the Recorder does, without its locks and label caps.
-    final class Accounting {
-        struct Key: Hashable { var provider: String; var region: String; var model: String; var code: Int }
-        var requests: [Key: Int] = [:]
-        var errors: [Key: Int] = [:]
-        var latencySum: [Key: Double] = [:]
-        var truncated = 0
-        var remaining: [String: Int] = [:]
-
-        func ingest(_ r: RequestRecord) {
-            let key = Key(provider: r.provider, region: r.region, model: r.model, code: r.statusCode ?? 0)
-            requests[key, default: 0] += 1
-            if r.transportFailure != nil || r.errorBody != nil || (r.statusCode ?? 0) >= 400 {
-                errors[key, default: 0] += 1
-            }
-            if let latency = r.latency { latencySum[key, default: 0] += latency }
-            if r.finishReason == "length" { truncated += 1 }
-            if let rl = r.rateLimit { remaining[rl.model ?? r.model] = rl.remaining }
-        }
-    }
-
     /// The scanner alone: validates every line, builds nothing. The floor under `replay`.
     static func validate(path: String) {
         guard let data = FileManager.default.contents(atPath: path) else { return print("cannot read \(path)") }
@@ -118,19 +97,24 @@ enum IngestBenchmark {
         print(String(format: "scanner only: %d lines (%d valid), %.3f s CPU, %.0f lines per CPU-second", lines, valid, cpu, Double(lines) / cpu))
     }
 
-    static func replay(path: String, repeats: Int, accounting doAccounting: Bool) {
+    static func replay(path: String, repeats: Int, record: Bool) {
         let source = LogSourceConfig(name: "bench", paths: [path], startAt: .beginning)
         var best = Double.infinity
         var bestCPU = Double.infinity
         var stats = LogReplayStats()
         for _ in 0..<repeats {
-            let accounting = Accounting()
+            // The recorder `gatewatch replay` uses (in process, so callgrind can count it).
             let registry = MetricsRegistry()
+            let time = SystemTimeSource()
+            let recorder = Recorder(registry: registry, headroom: HeadroomTracker(time: time),
+                                    failures: RecentFailures(capacity: 1, redactor: Redactor()),
+                                    windows: StatusWindows(time: time),
+                                    providerAPIs: [source.provider: source.api])
             let cpu0 = cpuSeconds()
             do {
                 var count = 0
                 stats = try LogReplay.run(files: [path], source: source, registry: registry,
-                                          ingest: doAccounting ? accounting.ingest : { _ in count += 1 })
+                                          ingest: record ? { recorder.record($0) } : { _ in count += 1 })
             } catch {
                 print("replay failed: \(error)")
                 return
@@ -141,7 +125,7 @@ enum IngestBenchmark {
         let rate = Double(stats.lines) / best
         let cpuRate = Double(stats.lines) / bestCPU
         print(String(format: "gatewatch ingest%@: %d lines (%d records, %d rejected), best of %d: %.3f s wall (%.0f lines/s), %.3f s CPU (%.0f lines per CPU-second)",
-                     doAccounting ? "" : " (decode only)", stats.lines, stats.records, stats.rejected.values.reduce(0, +), repeats, best, rate, bestCPU, cpuRate))
+                     record ? "" : " (decode only)", stats.lines, stats.records, stats.rejected.values.reduce(0, +), repeats, best, rate, bestCPU, cpuRate))
         print("RESULT wall_lines_per_second=\(Int(rate)) cpu_lines_per_second=\(Int(cpuRate))")
     }
 }

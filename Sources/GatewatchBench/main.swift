@@ -6,7 +6,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("record", "Recorder.record (classify, count, headroom, windows) on 1 and 4 threads", RecordBenchmark.run),
     ("scrape-server", "Serve /metrics with N series over the real HTTP server (for wrk)", ScrapeServer.run),
     ("classify", "Error classifier: µs per classification by kind of record, beside JSONSerialization", ClassifyBench.run),
-    ("ingest", "Log ingestion: generate FILE [N] a JSON-lines log; replay FILE through decoder + accounting", IngestBenchmark.run),
+    ("ingest", "Log ingestion: generate FILE [N] a JSON-lines log; replay FILE through decoder + recorder", IngestBenchmark.run),
     ("probe-target", "HTTPS target for scripts/bench-probe.sh", ProbeBenchmark.target), ("probe-engine", "gatewatch's probe engine for scripts/bench-probe.sh", ProbeBenchmark.engine),
 ]
 

@@ -761,13 +761,10 @@ final class StringCache {
         entries.deallocate()
     }
 
-    /// The string of these bytes.
+    /// The string of these bytes. (Small ones too: a lookup costs less than validating and
+    /// building even an inline String.)
     @inline(__always)
     func string(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> String {
-        if b - a <= 15 {
-            // Small strings live inline in String: no allocation to save.
-            return String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)
-        }
         let slot = lookup(p, a, b)
         return slot < 0 ? String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) : entries[slot].string
     }
