@@ -14,28 +14,14 @@ cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { echo "valgrind not found (make deps-bench)" >&2; exit 1; }
 swift build -c release --product GatewatchBench >/dev/null
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/ca.key" \
-  -out "$WORK/ca.pem" -days 2 -subj /CN=bench-ca -addext basicConstraints=critical,CA:TRUE \
-  -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/server.key" \
-  -out "$WORK/server.csr" -subj /CN=127.0.0.1 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$WORK/ext"
-openssl x509 -req -in "$WORK/server.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial \
-  -out "$WORK/server.pem" -days 2 -extfile "$WORK/ext" 2>/dev/null
-
-./.build/release/GatewatchBench probe-target "$WORK/server.pem" "$WORK/server.key" "$WORK/port" & PIDS+=($!)
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-URL="https://127.0.0.1:$(cat "$WORK/port")/"
+BENCH=./.build/release/GatewatchBench
+# The CA, the certificate and the target: WORK, PIDS, PORT, URL.
+source scripts/bench-probe/target.sh
 
 # Valgrind 3.19 cannot read the DWARF 5 that swiftc writes; a copy without debug info keeps the symbols.
-strip --strip-debug -o "$WORK/bench" ./.build/release/GatewatchBench
+strip --strip-debug -o "$WORK/bench" "$BENCH"
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --toggle-collect='*CurlLoop*iterate*' \
-  "$WORK/bench" probe-engine "$URL" "$WORK/ca.pem" "$PROBES" 1 "$SECONDS_RUN" > "$WORK/engine.out" 2> "$WORK/valgrind.log"
+  "$WORK/bench" probe-engine "$URL/" "$WORK/ca.pem" "$PROBES" 1 "$SECONDS_RUN" > "$WORK/engine.out" 2> "$WORK/valgrind.log"
 cat "$WORK/engine.out"
 RUNS=$(sed -n 's/.*gatewatch_runs=\([0-9]*\).*/\1/p' "$WORK/engine.out")
 callgrind_annotate --inclusive=yes --threshold=100 "$WORK/cg.out" 2>/dev/null > "$WORK/incl.txt"
