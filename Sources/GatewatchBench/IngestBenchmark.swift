@@ -105,11 +105,7 @@ enum IngestBenchmark {
         for _ in 0..<repeats {
             // The recorder `gatewatch replay` uses (in process, so callgrind can count it).
             let registry = MetricsRegistry()
-            let time = SystemTimeSource()
-            let recorder = Recorder(registry: registry, headroom: HeadroomTracker(time: time),
-                                    failures: RecentFailures(capacity: 1, redactor: Redactor()),
-                                    windows: StatusWindows(time: time),
-                                    providerAPIs: [source.provider: source.api])
+            let recorder = LogReplay.recorder(for: source, registry: registry)
             let cpu0 = cpuSeconds()
             do {
                 var count = 0

@@ -19,6 +19,19 @@ public struct LogReplayStats: Sendable, Equatable {
 /// assembly and decoder as the tailer; no checkpoints, no following. A last line without a
 /// newline counts as a line.
 public enum LogReplay {
+    /// The recorder a replay of `source` records into: `serve`'s families, headroom and status
+    /// windows on `registry`, the source's provider dialect, and a one-entry failures ring
+    /// (nothing queries it).
+    public static func recorder(for source: LogSourceConfig, registry: MetricsRegistry) -> Recorder {
+        let time = SystemTimeSource()
+        let recorder = Recorder(registry: registry, headroom: HeadroomTracker(time: time),
+                                failures: RecentFailures(capacity: 1, redactor: Redactor()),
+                                windows: StatusWindows(time: time),
+                                providerAPIs: [source.provider: source.api])
+        recorder.exposeHeadroom(on: registry)
+        return recorder
+    }
+
     /// Replays `files` in order as lines of `source`. With a registry, the log tailing families
     /// count them as `serve` would. Throws `LogTailError.unreadableFile` for a file that cannot
     /// be opened or read (files before it have been ingested). As with `LogTailService`, each

@@ -28,12 +28,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let source = try Self.source(configPath: config, name: log, files: files)
         let registry = MetricsRegistry()
-        let time = SystemTimeSource()
-        let recorder = Recorder(registry: registry, headroom: HeadroomTracker(time: time),
-                                failures: RecentFailures(capacity: 1, redactor: Redactor()),
-                                windows: StatusWindows(time: time),
-                                providerAPIs: [source.provider: source.api])
-        recorder.exposeHeadroom(on: registry)
+        let recorder = LogReplay.recorder(for: source, registry: registry)
         do {
             _ = try LogReplay.run(files: files, source: source, registry: registry) { recorder.record($0) }
         } catch {

@@ -148,7 +148,7 @@ public final class Recorder: Sendable {
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
             h.duration.observe(latency, now: now, exemplarMinAge: Recorder.durationExemplarMinAge) {
-                record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) }
+                Recorder.requestIDExemplar(record)
             }
         }
         if record.finishReason == "length" {
@@ -163,12 +163,17 @@ public final class Recorder: Sendable {
                                          record.region, record.source.rawValue])
                 h.errors.withLock { $0[c] = counter }
             }
-            counter.inc(exemplar: record.requestID.map { Exemplar(label: Recorder.requestIDLabel, value: $0) })
+            counter.inc(exemplar: Recorder.requestIDExemplar(record))
             failures.append(record: record, classification: c)
         }
         headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
         windows.record(slot: h.windows, record: record, classification: classification, now: now)
         return classification
+    }
+
+    /// The record's `request_id` as an exemplar; nil without one.
+    private static func requestIDExemplar(_ record: RequestRecord) -> Exemplar? {
+        record.requestID.map { Exemplar(label: requestIDLabel, value: $0) }
     }
 
     private func handles(for record: RequestRecord) -> Handles {

@@ -143,7 +143,11 @@ public final class StatusWindows: Sendable {
 
     /// Counts one request; `classification` is nil for a success.
     public func record(record: RequestRecord, classification: Classification?) {
-        self.record(record: record, classification: classification, now: time.coarseNow)
+        guard let sample = sample(record, classification, now: time.coarseNow) else { return }
+        let key = HeadroomKey(provider: record.provider, region: record.region, model: record.model)
+        let n = bucketCount
+        let cap = maxKeys
+        state.withLock { s in s.series(for: key, buckets: n, cap: cap).series.add(sample) }
     }
 
     /// A (provider, region, model) key's series, remembered between records by a caller that
@@ -164,31 +168,37 @@ public final class StatusWindows: Sendable {
     /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`)
     /// and the record's key resolved through `slot` (whose key is the record's).
     func record(slot: Slot, record: RequestRecord, classification: Classification?, now: Double) {
-        let t = min(record.startTime.isFinite ? record.startTime : now, now)
-        guard now - t < window, abs(t) < 1e15 else { return }
-        let stamp = Int64((t / bucketSeconds).rounded(.down))
-        let latencyIndex = record.latency.flatMap(StatusWindows.latencyIndex)
-        let classIndex = classification.map { StatusWindows.classIndex($0.errorClass) }
+        guard let sample = sample(record, classification, now: now) else { return }
         let n = bucketCount
         let cap = maxKeys
         state.withLock { s in
             if let series = slot.series, slot.generation == s.generation {
                 if slot.folded { s.folded &+= 1 }
-                series.add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+                series.add(sample)
                 return
             }
             let (series, folded) = s.series(for: slot.key, buckets: n, cap: cap)
             slot.series = series
             slot.generation = s.generation
             slot.folded = folded
-            series.add(stamp: stamp, classIndex: classIndex, latencyIndex: latencyIndex)
+            series.add(sample)
         }
     }
 
-    /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`).
-    func record(record: RequestRecord, classification: Classification?, now: Double) {
-        self.record(slot: Slot(key: HeadroomKey(provider: record.provider, region: record.region, model: record.model)),
-               record: record, classification: classification, now: now)
+    /// Where a record counts: its bucket stamp, class and latency bucket; nil when it is
+    /// outside the window ending `now`.
+    private func sample(_ record: RequestRecord, _ classification: Classification?, now: Double) -> Sample? {
+        let t = min(record.startTime.isFinite ? record.startTime : now, now)
+        guard now - t < window, abs(t) < 1e15 else { return nil }
+        return Sample(stamp: Int64((t / bucketSeconds).rounded(.down)),
+                      classIndex: classification.map { StatusWindows.classIndex($0.errorClass) },
+                      latencyIndex: record.latency.flatMap(StatusWindows.latencyIndex))
+    }
+
+    fileprivate struct Sample {
+        let stamp: Int64
+        let classIndex: Int?
+        let latencyIndex: Int?
     }
 
     /// Records that went to an `__other__` key because `maxKeys` models were held.
@@ -263,7 +273,7 @@ public final class StatusWindows: Sendable {
         /// The series a key's records go to (created when missing), and whether it is another
         /// key's: past `cap` models, (provider, region, `__other__`); past `cap + cap / 10 + 1`
         /// keys, `overflowModel`'s. A folded record counts in `folded`.
-        mutating func series(for key: HeadroomKey, buckets: Int, cap: Int) -> (Series, folded: Bool) {
+        mutating func series(for key: HeadroomKey, buckets: Int, cap: Int) -> (series: Series, folded: Bool) {
             if let series = models[key] { return (series, false) }
             var k = key
             var folded = false
@@ -316,7 +326,8 @@ public final class StatusWindows: Sendable {
             latencyCounts.deallocate()
         }
 
-        func add(stamp: Int64, classIndex: Int?, latencyIndex: Int?) {
+        func add(_ sample: Sample) {
+            let stamp = sample.stamp
             let b = Int64(buckets)
             let slot = Int(((stamp % b) + b) % b)
             if stamps[slot] != stamp {
@@ -331,11 +342,11 @@ public final class StatusWindows: Sendable {
             }
             if stamp > newestStamp { newestStamp = stamp }
             requests[slot] &+= 1
-            if let classIndex {
+            if let classIndex = sample.classIndex {
                 errors[slot] &+= 1
                 classCounts[slot * StatusWindows.classCount + classIndex] &+= 1
             }
-            if let latencyIndex {
+            if let latencyIndex = sample.latencyIndex {
                 latencyCounts[slot * StatusWindows.latencyBucketCount + latencyIndex] &+= 1
             }
         }
