@@ -68,12 +68,13 @@ public struct ErrorClassifier: Sendable {
     }
 }
 
-/// Recent classifications by (API, status, body): a direct-mapped table of a few slots, so a
-/// log repeating the same error bodies reads each body once (a logged transport error string
-/// is keyed with status 0). The answer is a function of
-/// those three, so a hit gives exactly what classifying again would.
+/// Recent classifications by (API, status, body): a two-way table of a few slots (a body may
+/// sit in either slot of its pair, so two hot bodies whose hashes meet do not evict each other
+/// on every line), so a log repeating the same error bodies reads each body once (a logged
+/// transport error string is keyed with status 0). The answer is a function of those three,
+/// so a hit gives exactly what classifying again would.
 private final class BodyCache: Sendable {
-    private static let slots = 64
+    private static let slots = 128
     /// Longer bodies are classified every time (bounds the memory held).
     private static let maxBodyBytes = 1024
 
@@ -84,7 +85,15 @@ private final class BodyCache: Sendable {
         var result: Classification?
     }
 
-    private let table = Mutex<[Entry?]>(Array(repeating: nil, count: BodyCache.slots))
+    private struct Table {
+        var entries = [Entry?](repeating: nil, count: BodyCache.slots)
+        /// Per slot, its entry's hash (0: none), checked before the entry is read.
+        var hashes = [UInt64](repeating: 0, count: BodyCache.slots)
+        /// Per pair, the slot that hit last: a miss replaces the other.
+        var recent = [Int](repeating: 0, count: BodyCache.slots / 2)
+    }
+
+    private let table = Mutex(Table())
 
     @inline(__always)
     func classification(api: ProviderAPI, status: Int, body: ErrorBody,
@@ -107,14 +116,25 @@ private final class BodyCache: Sendable {
             }
         }
         h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-        let slot = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots))
+        let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots / 2))
         let hit = table.withLock { t -> Classification?? in
-            guard let e = t[slot], e.status == status, e.api == api, e.body == body else { return .none }
-            return .some(e.result)
+            for way in 0..<2 {
+                let slot = 2 &* pair &+ way
+                if t.hashes[slot] == h, let e = t.entries[slot], e.status == status, e.api == api, e.body == body {
+                    t.recent[pair] = way
+                    return .some(e.result)
+                }
+            }
+            return .none
         }
         if let hit { return hit }
         let result = compute()
-        table.withLock { $0[slot] = Entry(api: api, status: status, body: body, result: result) }
+        table.withLock { t in
+            let way = 1 &- t.recent[pair]
+            t.entries[2 &* pair &+ way] = Entry(api: api, status: status, body: body, result: result)
+            t.hashes[2 &* pair &+ way] = h
+            t.recent[pair] = way
+        }
         return result
     }
 }

@@ -140,7 +140,7 @@ public final class RecentFailures: Sendable {
     /// Redacted later, with the redactor in force now (see the type's comment).
     public func append(record: RequestRecord, classification: Classification) {
         let redactor = redactorBox.withLock { $0 }
-        let raw = RecentFailures.rawEntry(record: record, classification: classification)
+        let raw = RawFailure(record: record, classification: classification)
         ring.withLock { $0.append(.raw(raw, redactor)) }
     }
 
@@ -159,25 +159,53 @@ public final class RecentFailures: Sendable {
     /// The entry of a failed request before redaction: the body (or transport error) as received,
     /// cut at `preRedactionBytes`.
     static func rawEntry(record: RequestRecord, classification: Classification) -> FailureEntry {
-        var raw: String
-        if let body = record.errorBody {
-            raw = body.text
-        } else if let failure = record.transportFailure {
-            switch failure {
-            case .curl(let code, let message): raw = "curl error \(code): \(message)"
-            case .message(let message): raw = message
-            }
-        } else {
-            raw = ""
+        RawFailure(record: record, classification: classification).entry
+    }
+
+    /// A failed request as appended, before redaction: what its entry is made of, kept as the
+    /// record had it (one reference for its labels, the body unread), so appending a failure
+    /// that is overwritten before any query costs little. `entry` builds the entry.
+    private struct RawFailure {
+        let labels: RecordLabels
+        let source: RecordSource
+        let time: Double
+        let statusCode: Int?
+        let classification: Classification
+        let requestID: String?
+        let errorBody: ErrorBody?
+        let transportFailure: TransportFailure?
+
+        init(record: RequestRecord, classification: Classification) {
+            labels = record.labels
+            source = record.source
+            time = record.startTime
+            statusCode = record.statusCode
+            self.classification = classification
+            requestID = record.requestID
+            errorBody = record.errorBody
+            transportFailure = record.transportFailure
         }
-        raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
-        return FailureEntry(
-            time: record.startTime, provider: record.provider, region: record.region,
-            host: record.host, model: record.model,
-            statusCode: record.statusCode.flatMap { $0 > 0 ? $0 : nil },
-            errorClass: classification.errorClass, reason: classification.reason,
-            requestID: record.requestID, body: raw,
-            source: record.source, log: record.origin)
+
+        /// The entry, unredacted: the body (or transport error) cut at `preRedactionBytes`.
+        var entry: FailureEntry {
+            var raw: String
+            if let body = errorBody {
+                raw = body.text
+            } else if let failure = transportFailure {
+                switch failure {
+                case .curl(let code, let message): raw = "curl error \(code): \(message)"
+                case .message(let message): raw = message
+                }
+            } else {
+                raw = ""
+            }
+            raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
+            return FailureEntry(
+                time: time, provider: labels.provider, region: labels.region, host: labels.host, model: labels.model,
+                statusCode: statusCode.flatMap { $0 > 0 ? $0 : nil },
+                errorClass: classification.errorClass, reason: classification.reason,
+                requestID: requestID, body: raw, source: source, log: labels.origin)
+        }
     }
 
     /// A raw entry redacted: host, request id and body; the body then cut at `maxBodyBytes`.
@@ -204,8 +232,7 @@ public final class RecentFailures: Sendable {
                 let slot = ring.newestIndex(i)
                 i += 1
                 // Region, model, class and time are never redacted: filter before redacting.
-                let peek = ring.slots[slot]?.fields
-                guard let peek else { continue }
+                guard let peek = ring.slots[slot]?.unredacted else { continue }
                 if let region, peek.region != region { continue }
                 if let model, peek.model != model { continue }
                 if let errorClass, peek.errorClass != errorClass { continue }
@@ -234,12 +261,13 @@ public final class RecentFailures: Sendable {
     /// An entry as held: redacted, or as received with the redactor to apply.
     private enum Slot {
         case ready(FailureEntry)
-        case raw(FailureEntry, Redactor)
+        case raw(RawFailure, Redactor)
 
-        /// The entry's fields; redacted ones (host, request id, body) only when `.ready`.
-        var fields: FailureEntry {
+        /// The fields filters read (region, model, class, time), which redaction leaves alone.
+        var unredacted: (region: String, model: String, errorClass: ErrorClass, time: Double) {
             switch self {
-            case .ready(let e), .raw(let e, _): return e
+            case .ready(let e): return (e.region, e.model, e.errorClass, e.time)
+            case .raw(let r, _): return (r.labels.region, r.labels.model, r.classification.errorClass, r.time)
             }
         }
     }
@@ -269,8 +297,8 @@ public final class RecentFailures: Sendable {
             switch slots[idx] {
             case .ready(let e):
                 return e
-            case .raw(let e, let redactor):
-                let done = RecentFailures.redacted(e, with: redactor)
+            case .raw(let r, let redactor):
+                let done = RecentFailures.redacted(r.entry, with: redactor)
                 slots[idx] = .ready(done)
                 return done
             case nil:
