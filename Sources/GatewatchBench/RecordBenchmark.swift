@@ -43,15 +43,19 @@ enum RecordBenchmark {
             (503, .text("Service Unavailable")),
             (401, .json(#"{"error": "Authentication error, API token missing/invalid"}"#)),
         ]
+        // One labels object per (region, model), shared by its records as a log decoder shares them.
+        let labels = models.indices.map { k in
+            let region = k % 2 == 0 ? "us" : "eu"
+            return RecordLabels(provider: "assemblyai_llm_gateway", region: region,
+                                host: "llm-gateway.\(region == "eu" ? "eu." : "")assemblyai.com",
+                                model: models[k], origin: "app")
+        }
         return (0..<count).map { i in
-            let region = i % 2 == 0 ? "us" : "eu"
             let failed = i % 10 == 9
             let failure = failures[(i / 10) % failures.count]
             let headers = i % 2 == 0 ? [HTTPHeader("X-RateLimit-Limit", "30"), HTTPHeader("X-RateLimit-Remaining", "12"),
                                         HTTPHeader("X-RateLimit-Reset", "41")] : []
-            return RequestRecord(provider: "assemblyai_llm_gateway", region: region,
-                                 host: "llm-gateway.\(region == "eu" ? "eu." : "")assemblyai.com",
-                                 model: models[i % models.count], source: .log, origin: "app",
+            return RequestRecord(labels: labels[i % labels.count], source: .log,
                                  statusCode: failed ? failure.0 : 200, startTime: now, latency: 0.05 + Double(i % 100) / 50,
                                  requestID: "00000000-0000-4000-8000-\(String(format: "%012d", i))",
                                  errorBody: failed ? failure.1 : nil, headers: headers,

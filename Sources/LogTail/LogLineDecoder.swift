@@ -24,6 +24,7 @@ public final class LogLineDecoder {
     private let keySpans: UnsafeMutableBufferPointer<KeySpan>
     private let keyStrings: [(String, Field)]
     private let strings = StringCache()
+    private let labelsCache = LabelsCache()
     /// Key order learnt from earlier lines: `follow[k]` is the key that came after key `k`
     /// last time (`follow[count]`: the first key), `follow[count + 1]` the key just matched.
     /// Raw storage: no exclusivity checks per key.
@@ -200,7 +201,7 @@ public final class LogLineDecoder {
         // The region's and URL's strings with what they say (a host's endpoint, a region
         // code), from the string cache: one reference each, nothing copied per line.
         var region: StringCache.Entry?
-        var model = ""
+        var model: StringCache.Entry?
         var status: Int?
         var requestID: String?
         // An unescaped request id stays in the line (most are never read).
@@ -265,7 +266,13 @@ public final class LogLineDecoder {
                         default: invalid = true
                         }
                     case .model:
-                        model = try optionalString(&s, &invalid) ?? ""
+                        switch try value(&s) {
+                        case .null: model = nil
+                        case .string(let a, let b, let esc):
+                            model = esc ? StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
+                                        : strings.entry(s.p, a, b)
+                        default: invalid = true
+                        }
                     case .status:
                         switch try value(&s) {
                         case .null: status = nil
@@ -357,7 +364,42 @@ public final class LogLineDecoder {
         if status == 0 { status = nil }
         guard status != nil || hasError else { return .missingField }
 
-        // Region, host and provider.
+        // The line's provider is rare: its records' labels are not cached.
+        let labels = if let provider, !provider.isEmpty {
+            self.labels(region: region, url: url, model: model, provider: provider)
+        } else {
+            labelsCache.labels(region: region, url: url, model: model) {
+                self.labels(region: region, url: url, model: model, provider: nil)
+            }
+        }
+
+        var transportFailure: TransportFailure?
+        if let errorString {
+            if status == nil {
+                transportFailure = .message(errorString)
+            } else {
+                errorBody = .text(errorString)
+            }
+        }
+        let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
+        var record = RequestRecord(
+            labels: labels, source: .log, statusCode: status, transportFailure: transportFailure,
+            startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
+            headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
+        if let borrowedID {
+            record.borrowRequestID(borrowedID)
+        }
+        if let (a, b) = headerSpan {
+            record.deferHeaders(BorrowedJSONHeaders(bytes: BorrowedBytes(s.p + a, count: b - a)))
+        }
+        sink(record)
+        return nil
+    }
+
+    /// Provider, region and host from the line's region, URL and provider strings and the
+    /// source's defaults.
+    private func labels(region: StringCache.Entry?, url: StringCache.Entry?, model: StringCache.Entry?,
+                        provider: String?) -> RecordLabels {
         // The entry whose endpoint applies: the region's when it is a host or URL, else the URL's.
         var hostEntry: StringCache.Entry?
         var regionCode: String?
@@ -373,35 +415,9 @@ public final class LogLineDecoder {
         }
         // The line says first (code, then host or URL); the source's `region` is the default.
         let regionLabel = regionCode ?? hostEntry?.endpointRegion ?? source.region ?? "unknown"
-        let providerLabel: String
-        if let provider, !provider.isEmpty {
-            providerLabel = provider
-        } else {
-            providerLabel = hostEntry?.endpointProvider ?? source.provider
-        }
-
-        var transportFailure: TransportFailure?
-        if let errorString {
-            if status == nil {
-                transportFailure = .message(errorString)
-            } else {
-                errorBody = .text(errorString)
-            }
-        }
-        let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
-        var record = RequestRecord(
-            provider: providerLabel, region: regionLabel, host: hostEntry?.endpointHost, model: model,
-            source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
-            startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
-            headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
-        if let borrowedID {
-            record.borrowRequestID(borrowedID)
-        }
-        if let (a, b) = headerSpan {
-            record.deferHeaders(BorrowedJSONHeaders(bytes: BorrowedBytes(s.p + a, count: b - a)))
-        }
-        sink(record)
-        return nil
+        let providerLabel = provider ?? hostEntry?.endpointProvider ?? source.provider
+        return RecordLabels(provider: providerLabel, region: regionLabel, host: hostEntry?.endpointHost,
+                            model: model?.string ?? "", origin: source.name)
     }
 
     fileprivate enum Value {
@@ -713,7 +729,7 @@ struct RateLimitBuilder {
 
 /// Recently seen strings (models, regions, hosts, header names) by their bytes, so a log that
 /// repeats them does not allocate a new String per line; a host's inferred endpoint is kept
-/// beside it. A direct-mapped table in raw storage (no exclusivity checks on the hot path).
+/// beside it. A two-way table in raw storage (no exclusivity checks on the hot path).
 /// Not thread-safe.
 final class StringCache {
     /// A string and what the decoder derives from it, made once per distinct string; immutable.
@@ -740,11 +756,16 @@ final class StringCache {
         }
     }
 
-    private static let slots = 256
+    /// Two ways per set (a string may sit in either slot of its pair), so two hot strings
+    /// whose hashes meet do not evict each other on every line; enough sets that a log's
+    /// hundred-odd recurring strings rarely put three in one.
+    private static let slots = 2048
     private static let maxLength = 96
     private let bytes: UnsafeMutablePointer<UInt8>
     private let lengths: UnsafeMutablePointer<Int>
     private let entries: UnsafeMutablePointer<Entry>
+    /// Per pair, the slot that hit last: a miss replaces the other.
+    private let recent: UnsafeMutablePointer<Int>
 
     init() {
         bytes = .allocate(capacity: StringCache.slots * StringCache.maxLength)
@@ -752,6 +773,8 @@ final class StringCache {
         lengths.initialize(repeating: -1, count: StringCache.slots)
         entries = .allocate(capacity: StringCache.slots)
         entries.initialize(repeating: Entry(string: "", isHostOrURL: false, endpoint: nil), count: StringCache.slots)
+        recent = .allocate(capacity: StringCache.slots / 2)
+        recent.initialize(repeating: 0, count: StringCache.slots / 2)
     }
 
     deinit {
@@ -759,6 +782,7 @@ final class StringCache {
         lengths.deallocate()
         entries.deinitialize(count: StringCache.slots)
         entries.deallocate()
+        recent.deallocate()
     }
 
     /// The string of these bytes. (Small ones too: a lookup costs less than validating and
@@ -769,7 +793,8 @@ final class StringCache {
         return slot < 0 ? String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) : entries[slot].string
     }
 
-    /// The string of these bytes and whether it is a host or URL, with its endpoint.
+    /// The string of these bytes and whether it is a host or URL, with its endpoint. The same
+    /// object for the same bytes while they stay cached.
     func entry(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Entry {
         let slot = lookup(p, a, b)
         return slot < 0 ? StringCache.make(p + a, b - a) : entries[slot]
@@ -792,14 +817,20 @@ final class StringCache {
             for k in 0..<n { h = (h ^ UInt64(q[k])) &* 0x100_0000_01B3 }
         }
         h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-        let slot = Int(truncatingIfNeeded: (h >> 32) % UInt64(StringCache.slots))
-        let stored = bytes + slot * StringCache.maxLength
-        if lengths[slot] == n && bytesEqual(stored, q, n) {
-            return slot
+        let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(StringCache.slots / 2))
+        for way in 0..<2 {
+            let slot = 2 &* pair &+ way
+            if lengths[slot] == n && bytesEqual(bytes + slot * StringCache.maxLength, q, n) {
+                recent[pair] = way
+                return slot
+            }
         }
-        stored.update(from: q, count: n)
+        let way = 1 &- recent[pair]
+        let slot = 2 &* pair &+ way
+        (bytes + slot * StringCache.maxLength).update(from: q, count: n)
         lengths[slot] = n
         entries[slot] = StringCache.make(q, n)
+        recent[pair] = way
         return slot
     }
 

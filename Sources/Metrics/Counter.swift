@@ -18,6 +18,12 @@ public final class Counter: LabeledSeries, Sendable {
         self.labelBlock = ByteBuffer.labelBlock(names: labelNames, values: labelValues)
     }
 
+    /// Adds 1: one atomic add.
+    @inline(__always)
+    public func inc() {
+        whole.wrappingAdd(1, ordering: .relaxed)
+    }
+
     /// Adds `by` (default 1). With an exemplar, it replaces the series' latest exemplar (its
     /// value defaults to `by`).
     public func inc(_ by: Double = 1, exemplar: Exemplar? = nil) {

@@ -6,8 +6,8 @@ import XCTest
 final class RecorderTests: XCTestCase {
     let t0 = 1_795_000_000.0
 
-    private func makeRecorder(time: ManualTimeSource) -> (MetricsRegistry, Recorder) {
-        let registry = MetricsRegistry()
+    private func makeRecorder(time: ManualTimeSource, maxLabelValues: Int = 500) -> (MetricsRegistry, Recorder) {
+        let registry = MetricsRegistry(maxLabelValues: maxLabelValues)
         let recorder = Recorder(registry: registry,
                                 headroom: HeadroomTracker(ttl: 3600, time: time),
                                 failures: RecentFailures(capacity: 10, redactor: Redactor(secrets: ["sk-secret-0123456789"])),
@@ -129,7 +129,7 @@ final class RecorderTests: XCTestCase {
             [HTTPHeader("X-RateLimit-Limit", "30"), HTTPHeader("X-RateLimit-Remaining", String(remaining)),
              HTTPHeader("X-RateLimit-Reset", "50"), HTTPHeader("X-RateLimit-Model", model)]
         }
-        // 300 keys: more than the front table's slots, so many share one.
+        // 300 keys, each record with labels of its own: found through the key map.
         for _ in 0..<3 {
             for k in 0..<100 {
                 for region in ["eu", "us", "e"] {
@@ -166,6 +166,56 @@ final class RecorderTests: XCTestCase {
         XCTAssertEqual(recorder.headroom.keyCount, 1)
     }
 
+    func testSharedLabelsFindTheirSeriesByIdentityAndEqualLabelsShareThem() {
+        let time = ManualTimeSource(t0)
+        let (_, recorder) = makeRecorder(time: time, maxLabelValues: 20_000)
+        // More (labels, code) keys than the front table has slots, each key's records sharing
+        // one labels object, as a log decoder's do: pairs of slots overflow and fall back to
+        // the key map.
+        let labels = (0..<5000).map { k in
+            RecordLabels(provider: "assemblyai_llm_gateway", region: k % 2 == 0 ? "eu" : "us", model: "m\(k / 2)", origin: "app")
+        }
+        for round in 0..<2 {
+            for (k, l) in labels.enumerated() {
+                recorder.record(RequestRecord(labels: l, source: .log, statusCode: (k + round) % 3 == 0 ? 503 : 200,
+                                              startTime: t0, latency: 0.2))
+            }
+        }
+        // A labels object built apart with the same strings names the same series.
+        let twin = RecordLabels(provider: "assemblyai_llm_gateway", region: "eu", model: "m0", origin: "app")
+        XCTAssertFalse(twin === labels[0])
+        XCTAssertTrue(twin.sameValues(as: labels[0]))
+        recorder.record(RequestRecord(labels: twin, source: .log, statusCode: 200, startTime: t0, latency: 0.2))
+
+        let count = { (k: Int, code: Int) in
+            recorder.requests.labels([String(code), "m\(k / 2)", "assemblyai_llm_gateway", k % 2 == 0 ? "eu" : "us", "log"]).value
+        }
+        XCTAssertEqual(count(0, 503), 1)
+        XCTAssertEqual(count(0, 200), 2)
+        for k in 1..<labels.count {
+            // Round 0 counts code (k % 3 == 0 ? 503 : 200), round 1 code ((k + 1) % 3 == 0 ? 503 : 200).
+            let first = k % 3 == 0 ? 503 : 200, second = (k + 1) % 3 == 0 ? 503 : 200
+            if first == second {
+                XCTAssertEqual(count(k, first), 2, "key \(k)")
+            } else {
+                XCTAssertEqual(count(k, first), 1, "key \(k)")
+                XCTAssertEqual(count(k, second), 1, "key \(k)")
+            }
+        }
+    }
+
+    func testARecordsLabelSettersLeaveSharedLabelsAlone() {
+        let shared = RecordLabels(provider: "p", region: "eu", host: "h", model: "m", origin: "app")
+        let a = RequestRecord(labels: shared, source: .log, statusCode: 200, startTime: t0)
+        var b = a
+        b.model = "other"
+        b.region = "us"
+        XCTAssertTrue(a.labels === shared)
+        XCTAssertEqual([a.provider, a.region, a.host ?? "-", a.model, a.origin ?? "-"], ["p", "eu", "h", "m", "app"])
+        XCTAssertEqual([b.provider, b.region, b.host ?? "-", b.model, b.origin ?? "-"], ["p", "us", "h", "other", "app"])
+        XCTAssertFalse(b.labels === shared)
+    }
+
     func testConcurrentRecordingIsExact() {
         let time = ManualTimeSource(t0)
         let registry = MetricsRegistry()
@@ -175,13 +225,21 @@ final class RecorderTests: XCTestCase {
         let threads = 4, perThread = 250_000
         let models = ["claude-sonnet-4-6", "gpt-5", "gemini-2.5-pro"]
         // Build each thread's records up front so the recording is what runs concurrently.
+        // Threads 0 and 1 share one labels object per series, as log decoders do (found by
+        // identity); threads 2 and 3 build labels per record, as probes do (found by key).
         let batches: [[RequestRecord]] = (0..<threads).map { t in
-            (0..<perThread).map { i in
+            let shared = models.map { m in
+                RecordLabels(provider: "assemblyai_llm_gateway", region: t % 2 == 0 ? "us" : "eu",
+                             host: "llm-gateway.\(t % 2 == 0 ? "us" : "eu").assemblyai.com", model: m, origin: "app")
+            }
+            return (0..<perThread).map { i in
                 let failed = i % 10 == 0
-                return record(status: failed ? 503 : 200, model: models[i % 3], region: t % 2 == 0 ? "us" : "eu",
-                              at: t0, id: failed ? "r\(t)-\(i)" : nil,
-                              body: failed ? .text("upstream unavailable") : nil,
-                              finish: i % 7 == 0 ? "length" : nil, latency: 0.2)
+                var r = record(status: failed ? 503 : 200, model: models[i % 3], region: t % 2 == 0 ? "us" : "eu",
+                               at: t0, id: failed ? "r\(t)-\(i)" : nil,
+                               body: failed ? .text("upstream unavailable") : nil,
+                               finish: i % 7 == 0 ? "length" : nil, latency: 0.2)
+                if t < 2 { r.labels = shared[i % 3] }
+                return r
             }
         }
         DispatchQueue.concurrentPerform(iterations: threads) { t in

@@ -364,6 +364,34 @@ final class LogLineDecoderTests: XCTestCase {
         }
     }
 
+    func testRecordsOfOneSeriesShareOneLabelsObject() throws {
+        let decoder = LogLineDecoder(source: source)
+        let line = { (region: String, model: String) in
+            #"{"region": "\#(region)", "model": "\#(model)", "status_code": 200, "latency_ms": 12}"#
+        }
+        // Two series alternating, and a third that differs only in its model.
+        var eu: [RecordLabels] = [], us: [RecordLabels] = [], other: [RecordLabels] = []
+        for _ in 0..<50 {
+            eu.append(try decoder.decode(line("llm-gateway.eu.assemblyai.com", "gpt-4.1-mini"), now: now).get().labels)
+            us.append(try decoder.decode(line("us", "gpt-4.1-mini"), now: now).get().labels)
+            other.append(try decoder.decode(line("us", "claude-haiku-4-5"), now: now).get().labels)
+        }
+        XCTAssertTrue(eu.allSatisfy { $0 === eu[0] })
+        XCTAssertTrue(us.allSatisfy { $0 === us[0] })
+        XCTAssertTrue(other.allSatisfy { $0 === other[0] })
+        XCTAssertFalse(eu[0] === us[0])
+        XCTAssertFalse(us[0] === other[0])
+        XCTAssertEqual([eu[0].provider, eu[0].region, eu[0].host ?? "-", eu[0].model, eu[0].origin ?? "-"],
+                       ["assemblyai_llm_gateway", "eu", "llm-gateway.eu.assemblyai.com", "gpt-4.1-mini", "app"])
+        XCTAssertEqual([us[0].region, us[0].host ?? "-", us[0].model], ["us", "-", "gpt-4.1-mini"])
+        XCTAssertEqual(other[0].model, "claude-haiku-4-5")
+
+        // A provider named by the line is not cached, but its records still say it.
+        let named = try decoder.decode(#"{"region": "us", "model": "gpt-4.1-mini", "status_code": 200, "provider": "openai"}"#, now: now).get()
+        XCTAssertEqual([named.provider, named.region, named.model], ["openai", "us", "gpt-4.1-mini"])
+        XCTAssertEqual(try decoder.decode(line("us", "gpt-4.1-mini"), now: now).get().provider, "assemblyai_llm_gateway")
+    }
+
     /// The decoder's verdict (JSON object or not) agrees with Foundation's parser on thousands of
     /// random mutations of a realistic line.
     func testAgreesWithFoundationOnMutatedLines() throws {

@@ -47,8 +47,10 @@ public final class Recorder: Sendable {
         let duration: Histogram
         let truncated: Counter
         /// The `gatewatch_request_errors_total` series of the key by classification (a closed
-        /// list, so bounded): a failure costs one small lookup instead of a family lookup.
-        let errors = Mutex<[Classification: Counter]>([:])
+        /// list, so bounded, and short per key): a failure costs a short scan instead of a
+        /// family lookup. The classifier hands out the same reason strings again, so comparing
+        /// them is mostly a word compare.
+        let errors = Mutex<[(Classification, Counter)]>([])
         /// The key's headroom state and status windows, kept so recording skips hashing the
         /// key there too.
         let headroom: HeadroomTracker.Slot
@@ -66,41 +68,60 @@ public final class Recorder: Sendable {
         }
     }
 
-    /// The handle cache: `map`, fronted by a small direct-mapped table indexed by a cheap hash
-    /// of the key (string lengths and edge bytes, no full-string hashing), so most records find
-    /// their handles with a few comparisons. A miss (new key, or two keys sharing a front slot)
-    /// falls back to `map`, so bad input only costs speed.
+    /// The handle cache: `map`, fronted by a small two-way table indexed by the identity of the
+    /// record's labels object (see `RecordLabels`: a log decoder shares one per series), so
+    /// most records find their handles with a pointer hash and a few comparisons, no string
+    /// hashing. A miss (new labels object, or three keys meeting in one pair) falls back to
+    /// `map`, so records built one by one (probes) or bad input only cost speed.
     private struct HandleTable {
-        static let frontSlots = 1024
+        /// Enough that a few hundred keys rarely put three in one pair of slots.
+        static let frontSlots = 8192
         var map: [SeriesKey: Handles] = [:]
-        var front: [Handles?] = Array(repeating: nil, count: HandleTable.frontSlots)
+        /// Per front slot, the labels object's address and code·source (compared without
+        /// touching reference counts), the handles, and the labels object, held so its address
+        /// names no other object while it is here.
+        var frontKeys = [UInt64](repeating: 0, count: 2 * HandleTable.frontSlots)
+        var frontHandles = [Handles?](repeating: nil, count: HandleTable.frontSlots)
+        var frontLabels = [RecordLabels?](repeating: nil, count: HandleTable.frontSlots)
+        /// Per pair of slots, the one that hit last: a miss replaces the other.
+        var recent = [Int](repeating: 0, count: HandleTable.frontSlots / 2)
+
+        struct FrontKey {
+            var address: UInt64
+            var codeSource: UInt64
+            var pair: Int
+        }
 
         @inline(__always)
-        static func frontSlot(_ r: RequestRecord, code: Int) -> Int {
-            var h = UInt64(truncatingIfNeeded: code) &* 0x9E37_79B9_7F4A_7C15
-            h = mix(h, r.provider)
-            h = mix(h, r.region)
-            h = mix(h, r.model)
-            h ^= r.source == .log ? 1 : 2
+        static func frontKey(_ r: RequestRecord, code: Int) -> FrontKey {
+            let address = UInt64(UInt(bitPattern: ObjectIdentifier(r.labels)))
+            let codeSource = UInt64(truncatingIfNeeded: code) << 1 | (r.source == .log ? 1 : 0)
+            var h = (address ^ codeSource << 48) &* 0xBF58_476D_1CE4_E5B9
             h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (h >> 32) % UInt64(frontSlots))
+            return FrontKey(address: address, codeSource: codeSource,
+                            pair: Int(truncatingIfNeeded: (h >> 32) % UInt64(frontSlots / 2)))
         }
 
         @inline(__always)
-        private static func mix(_ h: UInt64, _ s: String) -> UInt64 {
-            let u = s.utf8
-            var x = UInt64(truncatingIfNeeded: u.count)
-            if !u.isEmpty {
-                x = x << 16 | UInt64(u[u.startIndex]) << 8 | UInt64(u[u.index(before: u.endIndex)])
+        mutating func front(_ key: FrontKey) -> Handles? {
+            for way in 0..<2 {
+                let slot = 2 &* key.pair &+ way
+                if frontKeys[2 &* slot] == key.address && frontKeys[2 &* slot &+ 1] == key.codeSource {
+                    recent[key.pair] = way
+                    return frontHandles[slot]
+                }
             }
-            let m = (h ^ x) &* 0xBF58_476D_1CE4_E5B9
-            return m ^ (m >> 29)
+            return nil
         }
 
-        func front(_ slot: Int, _ r: RequestRecord, code: Int) -> Handles? {
-            guard let h = front[slot], h.key.code == code, h.key.source == r.source, h.key.model == r.model,
-                  h.key.region == r.region, h.key.provider == r.provider else { return nil }
-            return h
+        mutating func setFront(_ key: FrontKey, _ labels: RecordLabels, _ h: Handles) {
+            let way = 1 &- recent[key.pair]
+            let slot = 2 &* key.pair &+ way
+            frontKeys[2 &* slot] = key.address
+            frontKeys[2 &* slot &+ 1] = key.codeSource
+            frontHandles[slot] = h
+            frontLabels[slot] = labels
+            recent[key.pair] = way
         }
     }
 
@@ -144,24 +165,26 @@ public final class Recorder: Sendable {
     public func record(_ record: RequestRecord) -> Classification? {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
-        let now = windows.time.coarseNow
+        let now = windows.coarseNow
         h.requests.inc()
         if let latency = record.latency, latency.isFinite, latency >= 0 {
             h.duration.observe(latency, now: now, exemplarMinAge: Recorder.durationExemplarMinAge) {
                 Recorder.requestIDExemplar(record)
             }
         }
-        if record.finishReason == "length" {
+        if let reason = record.finishReason, reason.utf8.count == 6, reason == "length" {
             h.truncated.inc()
         }
         if let c = classification {
             let counter: Counter
-            if let cached = h.errors.withLock({ $0[c] }) {
+            if let cached = h.errors.withLock({ $0.first { $0.0.errorClass == c.errorClass && $0.0.reason == c.reason }?.1 }) {
                 counter = cached
             } else {
                 counter = errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason,
                                          record.region, record.source.rawValue])
-                h.errors.withLock { $0[c] = counter }
+                h.errors.withLock { list in
+                    if !list.contains(where: { $0.0 == c }) { list.append((c, counter)) }
+                }
             }
             counter.inc(exemplar: Recorder.requestIDExemplar(record))
             failures.append(record: record, classification: c)
@@ -178,13 +201,13 @@ public final class Recorder: Sendable {
 
     private func handles(for record: RequestRecord) -> Handles {
         let code = record.statusCode ?? 0
-        let slot = HandleTable.frontSlot(record, code: code)
+        let front = HandleTable.frontKey(record, code: code)
         let cached = handles.withLock { table -> Handles? in
-            if let h = table.front(slot, record, code: code) { return h }
+            if let h = table.front(front) { return h }
             let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
                                 source: record.source, code: code)
             guard let h = table.map[key] else { return nil }
-            table.front[slot] = h
+            table.setFront(front, record.labels, h)
             return h
         }
         if let cached { return cached }
@@ -198,7 +221,7 @@ public final class Recorder: Sendable {
         handles.withLock { table in
             if table.map.count >= Self.maxCachedKeys { table = HandleTable() }
             table.map[key] = h
-            table.front[slot] = h
+            table.setFront(front, record.labels, h)
         }
         return h
     }

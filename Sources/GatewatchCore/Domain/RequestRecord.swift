@@ -138,17 +138,63 @@ public struct RateLimitHeaders: Sendable, Hashable {
     }
 }
 
+/// Where a request went and who saw it: the labels its series are keyed by (provider, region,
+/// model), with its host and origin. Immutable and shared by reference: a log decoder hands
+/// the same object to every record of one (provider, region, model, host), so copying a record
+/// costs one reference, and the Recorder finds the record's series by the object's identity.
+public final class RecordLabels: Sendable {
+    public let provider: String
+    public let region: String
+    public let host: String?
+    /// Model id; empty when the request has none.
+    public let model: String
+    /// The log source's config name (source == .log) or the probe's name (source == .probe).
+    public let origin: String?
+
+    public init(provider: String, region: String, host: String? = nil, model: String = "", origin: String? = nil) {
+        self.provider = provider
+        self.region = region
+        self.host = host
+        self.model = model
+        self.origin = origin
+    }
+
+    /// Whether both hold the same strings.
+    public func sameValues(as other: RecordLabels) -> Bool {
+        self === other || (model == other.model && region == other.region && provider == other.provider
+                           && host == other.host && origin == other.origin)
+    }
+}
+
 /// One observed upstream request, whatever its source (probe or log line).
 /// A plain value: sources build it, the Recorder consumes it.
 public struct RequestRecord: Sendable {
-    public var provider: String
-    public var region: String
-    public var host: String?
+    /// Provider, region, host, model and origin, shared (see `RecordLabels`); the properties
+    /// below read and replace them one at a time.
+    public var labels: RecordLabels
+    public var provider: String {
+        get { labels.provider }
+        set { labels = RecordLabels(provider: newValue, region: region, host: host, model: model, origin: origin) }
+    }
+    public var region: String {
+        get { labels.region }
+        set { labels = RecordLabels(provider: provider, region: newValue, host: host, model: model, origin: origin) }
+    }
+    public var host: String? {
+        get { labels.host }
+        set { labels = RecordLabels(provider: provider, region: region, host: newValue, model: model, origin: origin) }
+    }
     /// Model id; empty when the request has none.
-    public var model: String
+    public var model: String {
+        get { labels.model }
+        set { labels = RecordLabels(provider: provider, region: region, host: host, model: newValue, origin: origin) }
+    }
     public var source: RecordSource
     /// The log source's config name (source == .log) or the probe's name (source == .probe).
-    public var origin: String?
+    public var origin: String? {
+        get { labels.origin }
+        set { labels = RecordLabels(provider: provider, region: region, host: host, model: model, origin: newValue) }
+    }
     /// HTTP status; nil when no response came back (see `transportFailure`).
     public var statusCode: Int?
     public var transportFailure: TransportFailure?
@@ -189,12 +235,20 @@ public struct RequestRecord: Sendable {
                 startTime: Double, latency: Double? = nil, requestID: String? = nil,
                 errorBody: ErrorBody? = nil, headers: [HTTPHeader] = [],
                 rateLimit: RateLimitHeaders? = nil, finishReason: String? = nil) {
-        self.provider = provider
-        self.region = region
-        self.host = host
-        self.model = model
+        self.init(labels: RecordLabels(provider: provider, region: region, host: host, model: model, origin: origin),
+                  source: source, statusCode: statusCode, transportFailure: transportFailure, startTime: startTime,
+                  latency: latency, requestID: requestID, errorBody: errorBody, headers: headers,
+                  rateLimit: rateLimit, finishReason: finishReason)
+    }
+
+    /// A record with shared labels (see `RecordLabels`).
+    public init(labels: RecordLabels, source: RecordSource,
+                statusCode: Int? = nil, transportFailure: TransportFailure? = nil,
+                startTime: Double, latency: Double? = nil, requestID: String? = nil,
+                errorBody: ErrorBody? = nil, headers: [HTTPHeader] = [],
+                rateLimit: RateLimitHeaders? = nil, finishReason: String? = nil) {
+        self.labels = labels
         self.source = source
-        self.origin = origin
         self.statusCode = statusCode
         self.transportFailure = transportFailure
         self.startTime = startTime

@@ -141,6 +141,10 @@ public final class StatusWindows: Sendable {
         self.state = Mutex(State())
     }
 
+    /// The windows' clock, coarse (see `TimeSource.coarseNow`); read here, the clock is not
+    /// copied out of its existential box.
+    var coarseNow: Double { time.coarseNow }
+
     /// Counts one request; `classification` is nil for a success.
     public func record(record: RequestRecord, classification: Classification?) {
         guard let sample = sample(record, classification, now: time.coarseNow) else { return }
