@@ -91,7 +91,16 @@ public final class Histogram: LabeledSeries, Sendable {
         state.withLock { $0 }
     }
 
+    /// The first bucket whose upper bound is at least `v`: for the usual dozen buckets the
+    /// count of bounds below `v`, without a branch to mispredict; a binary search above 16.
     private func bucketIndex(for v: Double) -> Int {
+        if upperBounds.count <= 16 {
+            return upperBounds.withUnsafeBufferPointer { bounds in
+                var below = 0
+                for b in bounds { below &+= v > b ? 1 : 0 }
+                return below
+            }
+        }
         var low = 0
         var high = upperBounds.count
         while low < high {

@@ -102,6 +102,22 @@ final class RegistryTests: XCTestCase {
             """)
     }
 
+    func testHistogramBucketsEveryValueLeAsPrometheusDoes() {
+        // A dozen bounds (counted without branches) and forty (binary search): each value
+        // lands in the first bucket whose bound is at least it, bounds themselves included.
+        for bounds in [[0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80], (1...40).map { Double($0) / 4 }] {
+            let h = MetricsRegistry().histogram("h", help: "h", buckets: bounds).labels()
+            var expected = [UInt64](repeating: 0, count: bounds.count + 1)
+            let values = bounds + bounds.map { $0.nextUp } + bounds.map { $0.nextDown } + [-1, 0, 1e9, -Double.greatestFiniteMagnitude]
+            for v in values {
+                h.observe(v)
+                expected[bounds.firstIndex { v <= $0 } ?? bounds.count] += 1
+            }
+            var running: UInt64 = 0
+            XCTAssertEqual(h.cumulativeBucketCounts, expected.map { running += $0; return running }, "\(bounds.count) bounds")
+        }
+    }
+
     func testCounterIgnoresInvalidIncrementsAndHistogramIgnoresNonFinite() {
         let registry = MetricsRegistry()
         let counter = registry.counter("c_total", help: "h").labels()
