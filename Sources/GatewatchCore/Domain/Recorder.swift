@@ -177,7 +177,7 @@ public final class Recorder: Sendable {
         }
         if let c = classification {
             let counter: Counter
-            if let cached = h.errors.withLock({ $0.first { $0.0.errorClass == c.errorClass && $0.0.reason == c.reason }?.1 }) {
+            if let cached = h.errors.withLock({ $0.first { $0.0 == c }?.1 }) {
                 counter = cached
             } else {
                 counter = errors.labels([c.errorClass.rawValue, record.model, record.provider, c.reason,

@@ -158,12 +158,6 @@ public final class RecordLabels: Sendable {
         self.model = model
         self.origin = origin
     }
-
-    /// Whether both hold the same strings.
-    public func sameValues(as other: RecordLabels) -> Bool {
-        self === other || (model == other.model && region == other.region && provider == other.provider
-                           && host == other.host && origin == other.origin)
-    }
 }
 
 /// One observed upstream request, whatever its source (probe or log line).
