@@ -92,6 +92,29 @@ struct JSONScanner {
         throw .malformedJSON
     }
 
+    /// A string of 1 to 15 ASCII digits without a leading zero (`"30"`, `"0"`) at `i`, valued;
+    /// `i` ends after its closing quote. nil (nothing consumed) for any other value. Such a
+    /// string is what `scanString` accepts, and its number what `LogLineDecoder.numberText`
+    /// gives (rate-limit headers are mostly written so).
+    @inline(__always)
+    mutating func quotedDigits() -> Double? {
+        var k = i
+        guard k < end, p[k] == 0x22 else { return nil }
+        k &+= 1
+        let first = k
+        var v: UInt64 = 0
+        while k < end {
+            let d = p[k] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ UInt64(d)
+            k &+= 1
+        }
+        let n = k &- first
+        guard k < end, p[k] == 0x22, n > 0, n <= 15, p[first] != 0x30 || n == 1 else { return nil }
+        i = k &+ 1
+        return Double(v)
+    }
+
     /// One escape sequence at `i` (the backslash).
     private mutating func scanEscape() throws(LogRejection) {
         guard i + 1 < end else { throw .malformedJSON }
