@@ -263,17 +263,12 @@ struct JSONScanner {
 
     /// `true`, `false` or `null` at `i`.
     mutating func scanLiteral() throws(LogRejection) -> Literal {
-        func matches(_ s: StaticString) -> Bool {
-            let n = s.utf8CodeUnitCount
-            guard i + n <= end else { return false }
-            let q = s.utf8Start
-            for k in 0..<n where p[i + k] != q[k] { return false }
-            return true
-        }
-        switch peek() {
-        case 0x74 where matches("true"): i += 4; return .true
-        case 0x66 where matches("false"): i += 5; return .false
-        case 0x6E where matches("null"): i += 4; return .null
+        // The first four bytes as one little-endian word: "true", "null", "fals" (then "e").
+        guard end &- i >= 4 else { throw .malformedJSON }
+        switch UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) {
+        case 0x6C6C_756E: i &+= 4; return .null
+        case 0x6575_7274: i &+= 4; return .true
+        case 0x736C_6166 where end &- i >= 5 && p[i &+ 4] == 0x65: i &+= 5; return .false
         default: throw .malformedJSON
         }
     }

@@ -207,6 +207,28 @@ final class LogLineTemplateTests: XCTestCase {
         XCTAssertEqual(try LogLineDecoder(source: source).decode(manyHeaders, now: now).get().rateLimit?.limit, 3)
     }
 
+    /// `true`, `false` and `null` are read a word at a time: every cut and near miss fails,
+    /// and the scanner stops right after the literal.
+    func testLiterals() {
+        let cases: [(String, JSONScanner.Literal?, Int)] = [
+            ("true", .true, 4), ("false", .false, 5), ("null", .null, 4), ("nullx", .null, 4), ("true,", .true, 4),
+            ("falsex", .false, 5), ("", nil, 0), ("t", nil, 0), ("tru", nil, 0), ("fals", nil, 0), ("falsy", nil, 0),
+            ("nul", nil, 0), ("nulL", nil, 0), ("True", nil, 0), ("NULL", nil, 0), ("trux", nil, 0), ("xnull", nil, 0),
+        ]
+        for (text, expected, length) in cases {
+            var bytes = Array(text.utf8) + [0]
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count - 1)
+                let literal = try? s.scanLiteral()
+                XCTAssertEqual(literal, expected, text)
+                if expected != nil { XCTAssertEqual(s.i, length, text) }
+            }
+        }
+        XCTAssertEqual(disagreements([#"{"status_code": 200, "error": false, "a": [true, null, false]}"#,
+                                      #"{"status_code": 200, "error": fals}"#, #"{"status_code": 200, "error": falsee}"#,
+                                      #"{"status_code": 200, "error": nul"#, #"{"status_code": 200, "error": true}"#]), [])
+    }
+
     /// Remapped field names: the template keeps what the source's names say.
     func testRemappedNames() {
         var s = source
