@@ -387,7 +387,7 @@ public final class LogLineDecoder {
             provider: providerLabel, region: regionLabel, host: hostEntry?.endpointHost, model: model,
             source: .log, origin: source.name, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
-            headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
+            headers: [], rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
         if let borrowedID {
             record.borrowRequestID(borrowedID)
         }
@@ -538,14 +538,14 @@ public final class LogLineDecoder {
                 break
             case .string(let a, let b, let esc):
                 if kind.isText {
-                    rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b))
+                    rateLimit.set(kind, text: .init(start: a, end: b, form: esc ? .escaped : .plain))
                 } else {
                     rateLimit.set(kind, number: esc ? nil : numberText(s, a, b))
                 }
             case .number(let n):
-                if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: n) }
+                if kind.isText { rateLimit.set(kind, text: .init(start: valueStart, end: s.i, form: .raw)) } else { rateLimit.set(kind, number: n) }
             default:
-                if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: nil) }
+                if kind.isText { rateLimit.set(kind, text: .init(start: valueStart, end: s.i, form: .raw)) } else { rateLimit.set(kind, number: nil) }
             }
         }
     }
@@ -629,7 +629,35 @@ struct RateLimitBuilder {
         /// Whether the header's text is kept (model, service) rather than its number.
         var isText: Bool { self == .model || self == .service }
     }
-    var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
+    var limit: Int?, remaining: Int?, reset: Double?
+    /// Model and Service: where their text is in the line, made a String only by `build`
+    /// (and only for a complete set): the builder holds no references, so copying and
+    /// dropping it costs nothing.
+    var model = TextRef(), service = TextRef()
+
+    /// A header's text in the line: a string's content (`plain`, or `escaped` to decode) or
+    /// the JSON text of another value (`raw`).
+    struct TextRef {
+        enum Form: UInt8 { case none, plain, escaped, raw }
+        var start = 0, end = 0
+        var form = Form.none
+
+        /// The text (nil when empty or none), as `RateLimitHeaders(headers:)` keeps it.
+        @inline(__always)
+        func text(_ s: JSONScanner, _ strings: StringCache) -> String? {
+            switch form {
+            case .none:
+                return nil
+            case .plain:
+                return start == end ? nil : strings.string(s.p, start, end)
+            case .escaped:
+                let text = s.string(start, end, escaped: true)
+                return text.isEmpty ? nil : text
+            case .raw:
+                return start == end ? nil : String(decoding: UnsafeBufferPointer(start: s.p + start, count: end - start), as: UTF8.self)
+            }
+        }
+    }
 
     /// The kind of a header name, compared ASCII case-insensitively.
     @inline(__always)
@@ -679,20 +707,22 @@ struct RateLimitBuilder {
         }
     }
 
-    /// Model and Service: a header's text.
+    /// Model and Service: where a header's text is.
     @inline(__always)
-    mutating func set(_ kind: Kind, text: String) {
+    mutating func set(_ kind: Kind, text: TextRef) {
         switch kind {
-        case .model: model = text.isEmpty ? nil : text
-        case .service: service = text.isEmpty ? nil : text
+        case .model: model = text
+        case .service: service = text
         case .limit, .remaining, .reset: break
         }
     }
 
-    /// Consuming: the texts move into the result instead of being copied (and released here).
-    func build() -> RateLimitHeaders? {
+    /// The headers' values, with the texts made from `s`'s line.
+    @inline(__always)
+    func build(_ s: JSONScanner, _ strings: StringCache) -> RateLimitHeaders? {
         guard let limit, let remaining, let reset, limit >= 0, reset >= 0, reset.isFinite else { return nil }
-        return RateLimitHeaders(limit: limit, remaining: remaining, resetSeconds: reset, model: model, service: service)
+        return RateLimitHeaders(limit: limit, remaining: remaining, resetSeconds: reset,
+                                model: model.text(s, strings), service: service.text(s, strings))
     }
 }
 

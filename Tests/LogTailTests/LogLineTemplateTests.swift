@@ -134,6 +134,11 @@ final class LogLineTemplateTests: XCTestCase {
             edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": null"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini" } }"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "x": 1}"#)]),
+            // A second headers object replaces the first (its model included); null keeps it.
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": {"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1"}}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": null}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini", "X-RateLimit-Model": "second", "X-RateLimit-Service": true}}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini", "X-RateLimit-Service": {"a": [1]}, "X-RateLimit-Model": null}}"#)]),
             // Malformed: a remembered prefix, then something else.
             edit([(#""status_code": 200"#, #""status_code": "#)]),
             edit([(#""status_code": 200"#, #""status_code": ,200"#)]),
