@@ -222,27 +222,17 @@ struct JSONScanner {
         if first == 0x30 {
             k &+= 1
         } else if first &- 0x31 < 9 {
-            while k < end {
-                let d = p[k] &- 0x30
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits &+= 1
-                k &+= 1
-            }
+            let run = digitRun(&k, &mantissa)
+            digits &+= run
         } else {
             throw .malformedJSON
         }
         if k < end && p[k] == 0x2E {
             k &+= 1
             guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
-            while k < end {
-                let d = p[k] &- 0x30
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits &+= 1
-                exponent &-= 1
-                k &+= 1
-            }
+            let run = digitRun(&k, &mantissa)
+            digits &+= run
+            exponent &-= run
         }
         var plain = true
         if k < end && (p[k] == 0x65 || p[k] == 0x45) {
@@ -259,6 +249,44 @@ struct JSONScanner {
         var value = Double(mantissa)
         if exponent < 0 { value /= JSONScanner.powersOf10[-exponent] }
         return negative ? -value : value
+    }
+
+    /// The run of ASCII digits at `k`: appended to `mantissa` (`mantissa * 10 + digit` each,
+    /// wrapping, as a byte loop would), `k` moved past it; returns its length. Eight bytes at a
+    /// time while eight are left: the lowest byte flagged as not a digit ends the run (a flag
+    /// is exact up to the first non-digit; nothing above it is used), and the digits below it
+    /// are valued together.
+    @inline(__always)
+    func digitRun(_ k: inout Int, _ mantissa: inout UInt64) -> Int {
+        let start = k
+        var j = k
+        while j &+ 8 <= end {
+            let x = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            // A digit's byte is now 0...9: no high nibble, and none after adding 6.
+            let flags = (x | (x &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+            let n = flags == 0 ? 8 : flags.trailingZeroBitCount &>> 3
+            if n == 0 { break }
+            // The n digits to the top bytes, zeros (leading zero digits) below: the first
+            // digit is the most significant.
+            var v = x &<< UInt64(64 &- 8 &* n)
+            v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+            v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+            mantissa = mantissa &* JSONScanner.integerPowersOf10[n] &+ v
+            j &+= n
+            if n < 8 {
+                k = j
+                return j &- start
+            }
+        }
+        while j < end {
+            let d = p[j] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            j &+= 1
+        }
+        k = j
+        return j &- start
     }
 
     /// `true`, `false` or `null` at `i`.
@@ -470,6 +498,8 @@ extension JSONScanner {
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: stop - start), as: UTF8.self)
         return Double(text) ?? .nan
     }
+
+    static let integerPowersOf10: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
     static let powersOf10: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]

@@ -234,6 +234,50 @@ final class LogLineTemplateTests: XCTestCase {
                                       #"{"status_code": 200, "error": nul"#, #"{"status_code": 200, "error": true}"#]), [])
     }
 
+    /// Digit runs are valued eight bytes at a time: every run length in the integer and the
+    /// fraction, every byte after a run (those next to the digits' range included), a number
+    /// cut by the end of the text. The value and the end are `scanNumber` + `double`'s.
+    func testScanDoubleDigitRuns() {
+        var rng = SplitMix64(seed: 11)
+        func digits(_ n: Int) -> String {
+            String((0..<n).map { _ in Character(String(rng.next() % 10)) })
+        }
+        var texts: [String] = []
+        for intLength in 1...24 {
+            for fracLength in [0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23] {
+                var int = digits(intLength)
+                if int.first == "0" && intLength > 1 { int = "1" + int.dropFirst() }
+                let number = (rng.next() % 4 == 0 ? "-" : "") + int + (fracLength > 0 ? "." + digits(fracLength) : "")
+                for tail in ["", ",", "}", " ", "/", ":", "x", "e5", "E-3", "\u{0}", "0", "\u{ff}"] {
+                    texts.append(number + tail)
+                }
+            }
+        }
+        texts += ["0", "0.0", "0.00000000000000000000000001", "1.0000000000000000000001", "12345678", "123456789",
+                  "1234567.", "12345678.9", "99999999999999999999", "18446744073709551615", "18446744073709551616"]
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let fused = try? a.scanDouble()
+                let r = try? b.scanNumber()
+                XCTAssertEqual(fused == nil, r == nil, text)
+                if let fused, let r {
+                    XCTAssertEqual(a.i, r.end, text)
+                    XCTAssertEqual(fused.bitPattern, b.double(r.start, r.end).bitPattern, text)
+                    // Correctly rounded while the digits fit a Double's mantissa exactly (beyond,
+                    // both round twice, alike: `double`'s documented form).
+                    let prefix = String(text[..<text.index(text.startIndex, offsetBy: r.end)])
+                    if prefix.filter(\.isNumber).count <= 15 && !prefix.contains("e") && !prefix.contains("E") {
+                        XCTAssertEqual(fused, Double(prefix), text)
+                    }
+                }
+            }
+        }
+    }
+
     /// Remapped field names: the template keeps what the source's names say.
     func testRemappedNames() {
         var s = source
