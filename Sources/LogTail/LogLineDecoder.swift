@@ -75,6 +75,10 @@ public final class LogLineDecoder {
     /// The previous line's bytes between its members' values, with the fields their keys name.
     private let template = MemberTemplate<Field?>(empty: nil)
 
+    /// The previous line's finish reason (mostly the same again). (Not the model: a log of
+    /// several models in turn misses more than it saves.)
+    private let lastFinishReason = LastString()
+
     /// The previous headers object's bytes between its members' values, with the
     /// `X-RateLimit-*` kinds their names have.
     private let headerTemplate = MemberTemplate<RateLimitBuilder.Kind?>(empty: nil)
@@ -323,7 +327,7 @@ public final class LogLineDecoder {
                         invalid = true
                     }
                 case .finishReason:
-                    finishReason = try optionalString(&s, &invalid)
+                    finishReason = try optionalString(&s, &invalid, lastFinishReason)
                 case .provider:
                     provider = try optionalString(&s, &invalid)
                 case .url:
@@ -432,11 +436,19 @@ public final class LogLineDecoder {
     }
 
     @inline(__always)
-    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> String? {
+    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool, _ last: LastString? = nil) throws(LogRejection) -> String? {
+        if let last, let same = last.match(&s) {
+            return same
+        }
         switch try value(&s) {
         case .null: return nil
         case .string(let a, let b, let esc):
-            return esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b)
+            if esc {
+                return s.string(a, b, escaped: true)
+            }
+            let text = strings.string(s.p, a, b)
+            last?.keep(s.p + a, b - a, text)
+            return text
         default:
             invalid = true
             return nil
@@ -940,5 +952,41 @@ struct MemberTemplate<Tag> {
         (bytes + member &* Self.maxLength).update(from: s.p + start, count: n)
         lengths[member] = n
         tags[member] = tag
+    }
+}
+
+/// A field's previous unescaped string value with its bytes: the next line's value, when it is
+/// those bytes between quotes, is that string without scanning or looking it up. (The kept
+/// bytes were validated and hold no quote or backslash, so equal bytes then a quote are the
+/// same string.) Raw storage: no exclusivity checks.
+final class LastString {
+    static let maxLength = 32
+    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: LastString.maxLength)
+    /// -1: nothing kept.
+    private var length = -1
+    private var value = ""
+
+    deinit {
+        bytes.deallocate()
+    }
+
+    /// The kept string when the value at `i` is it again (`i` then after it); nil otherwise.
+    @inline(__always)
+    func match(_ s: inout JSONScanner) -> String? {
+        let n = length
+        let i = s.i
+        guard n >= 0, n &+ 2 <= s.end &- i, s.p[i] == 0x22, s.p[i &+ n &+ 1] == 0x22,
+              bytesEqual(bytes, s.p + (i &+ 1), n) else { return nil }
+        s.i = i &+ n &+ 2
+        return value
+    }
+
+    /// Keeps an unescaped string's validated content bytes and its String.
+    @inline(__always)
+    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ text: String) {
+        guard n <= LastString.maxLength else { return }
+        bytes.update(from: q, count: n)
+        length = n
+        value = text
     }
 }

@@ -134,6 +134,17 @@ final class LogLineTemplateTests: XCTestCase {
             edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": null"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini" } }"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "x": 1}"#)]),
+            // The finish reason is kept from the line before: a value sharing its bytes differs.
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stops""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "sto""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "st\u006fp""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop\"""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": """#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": 5"#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "length""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "\#(String(repeating: "x", count: 40))""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop", "finish_reason": "length""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop"#)]),
             // A second headers object replaces the first (its model included); null keeps it.
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": {"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1"}}"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": null}"#)]),
