@@ -289,6 +289,24 @@ struct JSONScanner {
         return j &- start
     }
 
+    /// A number at `i` written as 1 to 15 digits, the first not 0, with no fraction or
+    /// exponent, valued (exactly: `scanDouble` gives the same as a Double); `i` ends after it.
+    /// nil (nothing consumed) for any other text.
+    @inline(__always)
+    mutating func plainInteger() -> UInt64? {
+        var k = i
+        guard k < end, p[k] &- 0x31 < 9 else { return nil }
+        var mantissa: UInt64 = 0
+        let run = digitRun(&k, &mantissa)
+        guard run <= 15 else { return nil }
+        if k < end {
+            let b = p[k]
+            if b == 0x2E || b == 0x65 || b == 0x45 { return nil }
+        }
+        i = k
+        return mantissa
+    }
+
     /// `true`, `false` or `null` at `i`.
     mutating func scanLiteral() throws(LogRejection) -> Literal {
         // The first four bytes as one little-endian word: "true", "null", "fals" (then "e").

@@ -273,6 +273,11 @@ public final class LogLineDecoder {
                 case .model:
                     model = try optionalString(&s, &invalid) ?? ""
                 case .status:
+                    if let n = s.plainInteger() {
+                        // What the number case below gives for it.
+                        if n <= 999 { status = Int(n) } else { invalid = true }
+                        break
+                    }
                     switch try value(&s) {
                     case .null: status = nil
                     case .number(let v):

@@ -134,6 +134,20 @@ final class LogLineTemplateTests: XCTestCase {
             edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": null"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini" } }"#)]),
             edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "x": 1}"#)]),
+            // Status codes: plain integers are valued without scanDouble; the rest as before.
+            edit([(#""status_code": 200"#, #""status_code": 999"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 1000"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200.0"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200.5"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 2e2"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 2E2"#)]),
+            edit([(#""status_code": 200"#, #""status_code": -200"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 0"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 000"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 1234567890123456"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 123456789012345678901234"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200x"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200 "#)]),
             // The finish reason is kept from the line before: a value sharing its bytes differs.
             edit([(#""finish_reason": "stop""#, #""finish_reason": "stops""#)]),
             edit([(#""finish_reason": "stop""#, #""finish_reason": "sto""#)]),
@@ -287,6 +301,32 @@ final class LogLineTemplateTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// `plainInteger` takes exactly the plain integers, valued as `scanDouble` values them.
+    func testPlainInteger() {
+        for text in ["7", "200", "200,", "200}", "999 ", "123456789012345", "1234567890123456", "0", "00", "01",
+                     "-1", "2.5", "2e2", "2E2", "20.", "", "x", "12345678", "123456789,"] {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let plain = a.plainInteger()
+                let digits = text.prefix { $0.isNumber }
+                let expected = digits.count >= 1 && digits.count <= 15 && !digits.hasPrefix("0")
+                    && !(text.dropFirst(digits.count).first.map { ".eE".contains($0) } ?? false)
+                XCTAssertEqual(plain != nil, expected, text)
+                if let plain {
+                    let v = try? b.scanDouble()
+                    XCTAssertEqual(v, Double(plain), text)
+                    XCTAssertEqual(a.i, b.i, text)
+                } else {
+                    XCTAssertEqual(a.i, 0, text)
+                }
+            }
+        }
+        XCTAssertEqual(disagreements([#"{"status_code": 200}"#, #"{"status_code": 201}"#, #"{"status_code": 2001}"#, #"{"status_code": 20"#]), [])
     }
 
     /// Remapped field names: the template keeps what the source's names say.
