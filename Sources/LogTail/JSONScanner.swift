@@ -92,12 +92,12 @@ struct JSONScanner {
         throw .malformedJSON
     }
 
-    /// A string of 1 to 15 ASCII digits without a leading zero (`"30"`, `"0"`) at `i`, valued;
-    /// `i` ends after its closing quote. nil (nothing consumed) for any other value. Such a
-    /// string is what `scanString` accepts, and its number what `LogLineDecoder.numberText`
-    /// gives (rate-limit headers are mostly written so).
+    /// A string of 1 to 15 ASCII digits without a leading zero (`"30"`, `"0"`) at `i`, valued
+    /// (below 10^15, so exact as a Double too); `i` ends after its closing quote. nil (nothing
+    /// consumed) for any other value. Such a string is what `scanString` accepts, and its
+    /// number what `LogLineDecoder.numberText` gives (rate-limit headers are mostly written so).
     @inline(__always)
-    mutating func quotedDigits() -> Double? {
+    mutating func quotedDigits() -> UInt64? {
         var k = i
         guard k < end, p[k] == 0x22 else { return nil }
         k &+= 1
@@ -112,7 +112,7 @@ struct JSONScanner {
         let n = k &- first
         guard k < end, p[k] == 0x22, n > 0, n <= 15, p[first] != 0x30 || n == 1 else { return nil }
         i = k &+ 1
-        return Double(v)
+        return v
     }
 
     /// One escape sequence at `i` (the backslash).

@@ -546,7 +546,7 @@ public final class LogLineDecoder {
             }
             // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
             if !kind.isText, let n = s.quotedDigits() {
-                rateLimit.set(kind, number: n)
+                rateLimit.set(kind, integer: n)
                 continue
             }
             let valueStart = s.i
@@ -720,6 +720,18 @@ struct RateLimitBuilder {
         case .limit: limit = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .remaining: remaining = number.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
         case .reset: reset = number
+        case .model, .service: break
+        }
+    }
+
+    /// Limit, Remaining and Reset: a header's number when it is an integer below 10^15 (what
+    /// `set(_:number:)` gives for `Double(n)`, without its checks).
+    @inline(__always)
+    mutating func set(_ kind: Kind, integer n: UInt64) {
+        switch kind {
+        case .limit: limit = Int(truncatingIfNeeded: n)
+        case .remaining: remaining = Int(truncatingIfNeeded: n)
+        case .reset: reset = Double(n)
         case .model, .service: break
         }
     }
