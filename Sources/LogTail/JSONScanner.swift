@@ -92,6 +92,29 @@ struct JSONScanner {
         throw .malformedJSON
     }
 
+    /// A string of 1 to 15 ASCII digits without a leading zero (`"30"`, `"0"`) at `i`, valued
+    /// (below 10^15, so exact as a Double too); `i` ends after its closing quote. nil (nothing
+    /// consumed) for any other value. Such a string is what `scanString` accepts, and its
+    /// number what `LogLineDecoder.numberText` gives (rate-limit headers are mostly written so).
+    @inline(__always)
+    mutating func quotedDigits() -> UInt64? {
+        var k = i
+        guard k < end, p[k] == 0x22 else { return nil }
+        k &+= 1
+        let first = k
+        var v: UInt64 = 0
+        while k < end {
+            let d = p[k] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ UInt64(d)
+            k &+= 1
+        }
+        let n = k &- first
+        guard k < end, p[k] == 0x22, n > 0, n <= 15, p[first] != 0x30 || n == 1 else { return nil }
+        i = k &+ 1
+        return v
+    }
+
     /// One escape sequence at `i` (the backslash).
     private mutating func scanEscape() throws(LogRejection) {
         guard i + 1 < end else { throw .malformedJSON }
@@ -199,27 +222,17 @@ struct JSONScanner {
         if first == 0x30 {
             k &+= 1
         } else if first &- 0x31 < 9 {
-            while k < end {
-                let d = p[k] &- 0x30
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits &+= 1
-                k &+= 1
-            }
+            let run = digitRun(&k, &mantissa)
+            digits &+= run
         } else {
             throw .malformedJSON
         }
         if k < end && p[k] == 0x2E {
             k &+= 1
             guard k < end, p[k] &- 0x30 < 10 else { throw .malformedJSON }
-            while k < end {
-                let d = p[k] &- 0x30
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits &+= 1
-                exponent &-= 1
-                k &+= 1
-            }
+            let run = digitRun(&k, &mantissa)
+            digits &+= run
+            exponent &-= run
         }
         var plain = true
         if k < end && (p[k] == 0x65 || p[k] == 0x45) {
@@ -238,19 +251,70 @@ struct JSONScanner {
         return negative ? -value : value
     }
 
+    /// The run of ASCII digits at `k`: appended to `mantissa` (`mantissa * 10 + digit` each,
+    /// wrapping, as a byte loop would), `k` moved past it; returns its length. Eight bytes at a
+    /// time while eight are left: the lowest byte flagged as not a digit ends the run (a flag
+    /// is exact up to the first non-digit; nothing above it is used), and the digits below it
+    /// are valued together.
+    @inline(__always)
+    func digitRun(_ k: inout Int, _ mantissa: inout UInt64) -> Int {
+        let start = k
+        var j = k
+        while j &+ 8 <= end {
+            let x = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            // A digit's byte is now 0...9: no high nibble, and none after adding 6.
+            let flags = (x | (x &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+            let n = flags == 0 ? 8 : flags.trailingZeroBitCount &>> 3
+            if n == 0 { break }
+            // The n digits to the top bytes, zeros (leading zero digits) below: the first
+            // digit is the most significant.
+            var v = x &<< UInt64(64 &- 8 &* n)
+            v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+            v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+            mantissa = mantissa &* JSONScanner.integerPowersOf10[n] &+ v
+            j &+= n
+            if n < 8 {
+                k = j
+                return j &- start
+            }
+        }
+        while j < end {
+            let d = p[j] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            j &+= 1
+        }
+        k = j
+        return j &- start
+    }
+
+    /// A number at `i` written as 1 to 15 digits, the first not 0, with no fraction or
+    /// exponent, valued (exactly: `scanDouble` gives the same as a Double); `i` ends after it.
+    /// nil (nothing consumed) for any other text.
+    @inline(__always)
+    mutating func plainInteger() -> UInt64? {
+        var k = i
+        guard k < end, p[k] &- 0x31 < 9 else { return nil }
+        var mantissa: UInt64 = 0
+        let run = digitRun(&k, &mantissa)
+        guard run <= 15 else { return nil }
+        if k < end {
+            let b = p[k]
+            if b == 0x2E || b == 0x65 || b == 0x45 { return nil }
+        }
+        i = k
+        return mantissa
+    }
+
     /// `true`, `false` or `null` at `i`.
     mutating func scanLiteral() throws(LogRejection) -> Literal {
-        func matches(_ s: StaticString) -> Bool {
-            let n = s.utf8CodeUnitCount
-            guard i + n <= end else { return false }
-            let q = s.utf8Start
-            for k in 0..<n where p[i + k] != q[k] { return false }
-            return true
-        }
-        switch peek() {
-        case 0x74 where matches("true"): i += 4; return .true
-        case 0x66 where matches("false"): i += 5; return .false
-        case 0x6E where matches("null"): i += 4; return .null
+        // The first four bytes as one little-endian word: "true", "null", "fals" (then "e").
+        guard end &- i >= 4 else { throw .malformedJSON }
+        switch UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) {
+        case 0x6C6C_756E: i &+= 4; return .null
+        case 0x6575_7274: i &+= 4; return .true
+        case 0x736C_6166 where end &- i >= 5 && p[i &+ 4] == 0x65: i &+= 5; return .false
         default: throw .malformedJSON
         }
     }
@@ -452,6 +516,8 @@ extension JSONScanner {
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: stop - start), as: UTF8.self)
         return Double(text) ?? .nan
     }
+
+    static let integerPowersOf10: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
     static let powersOf10: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]

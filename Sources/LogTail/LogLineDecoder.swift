@@ -69,34 +69,20 @@ public final class LogLineDecoder {
         keyBytes.deallocate()
         keySpans.deallocate()
         follow.deallocate()
-        headerNames.deallocate()
+        template.deallocate()
+        headerTemplate.deallocate()
     }
 
-    /// The previous headers object's names by position, with their kinds (see `headerKind`).
-    /// Raw storage: no exclusivity checks per header.
-    private struct HeaderNames {
-        static let slots = 8
-        static let maxLength = 40
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: slots * maxLength)
-        /// -1: nothing kept at that position.
-        let lengths: UnsafeMutablePointer<Int> = {
-            let p = UnsafeMutablePointer<Int>.allocate(capacity: slots)
-            p.initialize(repeating: -1, count: slots)
-            return p
-        }()
-        let kinds: UnsafeMutablePointer<RateLimitBuilder.Kind?> = {
-            let p = UnsafeMutablePointer<RateLimitBuilder.Kind?>.allocate(capacity: slots)
-            p.initialize(repeating: nil, count: slots)
-            return p
-        }()
+    /// The previous line's bytes between its members' values, with the fields their keys name.
+    private let template = MemberTemplate<Field?>(empty: nil)
 
-        func deallocate() {
-            bytes.deallocate()
-            lengths.deallocate()
-            kinds.deallocate()
-        }
-    }
-    private let headerNames = HeaderNames()
+    /// The previous line's finish reason (mostly the same again). (Not the model: a log of
+    /// several models in turn misses more than it saves.)
+    private let lastFinishReason = LastString()
+
+    /// The previous headers object's bytes between its members' values, with the
+    /// `X-RateLimit-*` kinds their names have.
+    private let headerTemplate = MemberTemplate<RateLimitBuilder.Kind?>(empty: nil)
 
     /// Decodes one line (without its newline; a trailing `\r` is whitespace). `now` is the
     /// record's time when the line has no timestamp.
@@ -193,8 +179,6 @@ public final class LogLineDecoder {
     }
 
     private func decodeObject(_ s: inout JSONScanner, now: Double, _ sink: (RequestRecord) -> Void) throws(LogRejection) -> LogRejection? {
-        s.skipWhitespace()
-        try s.expect(0x7B)
         follow[keySpans.count + 1] = keySpans.count
         var invalid = false
         var timestamp: Double?
@@ -218,13 +202,32 @@ public final class LogLineDecoder {
         var provider: String?
         var url: StringCache.Entry?
 
-        s.skipWhitespace()
-        if s.peek() == 0x7D {
-            s.i += 1
-        } else {
-            while true {
+        // `member`: the members read so far. Each loop reads the bytes from the end of the value
+        // before (the start of the line for the first) to the start of the next value, through
+        // the template when they repeat the previous line's, else by the grammar.
+        var member = 0
+        while true {
+            let field: Field?
+            if let known = template.match(&s, member) {
+                field = known
+            } else {
+                let start = s.i
                 s.skipWhitespace()
-                let field: Field?
+                if member == 0 {
+                    try s.expect(0x7B)
+                    s.skipWhitespace()
+                    if s.peek() == 0x7D {
+                        s.i += 1
+                        break
+                    }
+                } else {
+                    if s.peek() != 0x2C {
+                        try s.expect(0x7D)
+                        break
+                    }
+                    s.i += 1
+                    s.skipWhitespace()
+                }
                 if let predicted = predictedField(&s) {
                     field = predicted
                 } else {
@@ -234,126 +237,126 @@ public final class LogLineDecoder {
                 s.skipWhitespace()
                 try s.expect(0x3A)
                 s.skipWhitespace()
-                if let field {
-                    switch field {
-                    case .timestamp:
-                        switch try value(&s) {
-                        case .null: timestamp = nil
-                        case .number(let v):
-                            if v.isFinite && v >= 0 { timestamp = v > 1e11 ? v / 1000 : v } else { invalid = true }
-                        case .string(let a, let b, let esc):
-                            if !esc, let t = RFC3339.parse(s.p, a, b) {
-                                timestamp = t
-                            } else if let v = numberText(s, a, b), v.isFinite, v >= 0 {
-                                timestamp = v > 1e11 ? v / 1000 : v
-                            } else {
-                                invalid = true
-                            }
-                        default: invalid = true
-                        }
-                    case .region:
-                        switch try value(&s) {
-                        case .null: region = nil
-                        case .string(let a, let b, let esc):
-                            if esc {
-                                let text = s.string(a, b, escaped: true)
-                                let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
-                                region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
-                                                           endpoint: endpoint)
-                            } else {
-                                region = strings.entry(s.p, a, b)
-                            }
-                        default: invalid = true
-                        }
-                    case .model:
-                        switch try value(&s) {
-                        case .null: model = nil
-                        case .string(let a, let b, let esc):
-                            model = esc ? StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
-                                        : strings.entry(s.p, a, b)
-                        default: invalid = true
-                        }
-                    case .status:
-                        switch try value(&s) {
-                        case .null: status = nil
-                        case .number(let v):
-                            if v >= 0 && v <= 999 && v == v.rounded(.down) { status = Int(v) } else { invalid = true }
-                        case .string(let a, let b, _):
-                            if let v = numberText(s, a, b), v >= 0 && v <= 999 && v == v.rounded(.down) {
-                                status = Int(v)
-                            } else {
-                                invalid = true
-                            }
-                        default: invalid = true
-                        }
-                    case .requestID:
-                        let start = s.i
-                        switch try value(&s) {
-                        case .null: requestID = nil; borrowedID = nil
-                        case .string(let a, let b, let esc):
-                            if esc {
-                                requestID = s.string(a, b, escaped: true)
-                                borrowedID = nil
-                            } else {
-                                requestID = nil
-                                borrowedID = BorrowedBytes(s.p + a, count: b - a)
-                            }
-                        case .number: requestID = raw(s, start, s.i); borrowedID = nil
-                        default: invalid = true
-                        }
-                    case .error:
-                        let start = s.i
-                        switch try value(&s) {
-                        case .null, .false:
-                            hasError = false; errorBody = nil; errorString = nil
-                        case .string(let a, let b, let esc):
-                            hasError = true; errorBody = nil; errorString = s.string(a, b, escaped: esc)
-                        case .container:
-                            hasError = true; errorString = nil
-                            errorBody = .json(String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self))
-                        default: invalid = true
-                        }
-                    case .latencyMs:
-                        latencyMs = try optionalDuration(&s, &invalid)
-                    case .durationSeconds:
-                        durationSeconds = try optionalDuration(&s, &invalid)
-                    case .headers:
-                        if s.peek() == 0x7B {
-                            rateLimit = RateLimitBuilder()
-                            let start = s.i
-                            headerSpan = try decodeHeaders(&s, rateLimit: &rateLimit) ? (start, s.i) : nil
-                        } else if case .null = try value(&s) {
-                            headerSpan = nil
+                template.learn(s, member, from: start, field)
+            }
+            member &+= 1
+            if let field {
+                switch field {
+                case .timestamp:
+                    switch try value(&s) {
+                    case .null: timestamp = nil
+                    case .number(let v):
+                        if v.isFinite && v >= 0 { timestamp = v > 1e11 ? v / 1000 : v } else { invalid = true }
+                    case .string(let a, let b, let esc):
+                        if !esc, let t = RFC3339.parse(s.p, a, b) {
+                            timestamp = t
+                        } else if let v = numberText(s, a, b), v.isFinite, v >= 0 {
+                            timestamp = v > 1e11 ? v / 1000 : v
                         } else {
                             invalid = true
                         }
-                    case .finishReason:
-                        finishReason = try optionalString(&s, &invalid)
-                    case .provider:
-                        provider = try optionalString(&s, &invalid)
-                    case .url:
-                        switch try value(&s) {
-                        case .null: url = nil
-                        case .string(let a, let b, let esc):
-                            if esc {
-                                let text = s.string(a, b, escaped: true)
-                                url = StringCache.Entry(string: text, isHostOrURL: true, endpoint: ProviderInference.endpoint(text))
-                            } else {
-                                url = strings.entry(s.p, a, b)
-                            }
-                        default: invalid = true
-                        }
+                    default: invalid = true
                     }
-                } else {
-                    try s.skipValue()
+                case .region:
+                    switch try value(&s) {
+                    case .null: region = nil
+                    case .string(let a, let b, let esc):
+                        if esc {
+                            let text = s.string(a, b, escaped: true)
+                            let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
+                            region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
+                                                       endpoint: endpoint)
+                        } else {
+                            region = strings.entry(s.p, a, b)
+                        }
+                    default: invalid = true
+                    }
+                case .model:
+                    switch try value(&s) {
+                    case .null: model = nil
+                    case .string(let a, let b, let esc):
+                        model = esc ? StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
+                                    : strings.entry(s.p, a, b)
+                    default: invalid = true
+                    }
+                case .status:
+                    if let n = s.plainInteger() {
+                        // What the number case below gives for it.
+                        if n <= 999 { status = Int(n) } else { invalid = true }
+                        break
+                    }
+                    switch try value(&s) {
+                    case .null: status = nil
+                    case .number(let v):
+                        if v >= 0 && v <= 999 && v == v.rounded(.down) { status = Int(v) } else { invalid = true }
+                    case .string(let a, let b, _):
+                        if let v = numberText(s, a, b), v >= 0 && v <= 999 && v == v.rounded(.down) {
+                            status = Int(v)
+                        } else {
+                            invalid = true
+                        }
+                    default: invalid = true
+                    }
+                case .requestID:
+                    let start = s.i
+                    switch try value(&s) {
+                    case .null: requestID = nil; borrowedID = nil
+                    case .string(let a, let b, let esc):
+                        if esc {
+                            requestID = s.string(a, b, escaped: true)
+                            borrowedID = nil
+                        } else {
+                            requestID = nil
+                            borrowedID = BorrowedBytes(s.p + a, count: b - a)
+                        }
+                    case .number: requestID = raw(s, start, s.i); borrowedID = nil
+                    default: invalid = true
+                    }
+                case .error:
+                    let start = s.i
+                    switch try value(&s) {
+                    case .null, .false:
+                        hasError = false; errorBody = nil; errorString = nil
+                    case .string(let a, let b, let esc):
+                        hasError = true; errorBody = nil; errorString = s.string(a, b, escaped: esc)
+                    case .container:
+                        hasError = true; errorString = nil
+                        errorBody = .json(String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self))
+                    default: invalid = true
+                    }
+                case .latencyMs:
+                    latencyMs = try optionalDuration(&s, &invalid)
+                case .durationSeconds:
+                    durationSeconds = try optionalDuration(&s, &invalid)
+                case .headers:
+                    if s.peek() == 0x7B {
+                        rateLimit = RateLimitBuilder()
+                        let start = s.i
+                        headerSpan = try decodeHeaders(&s, rateLimit: &rateLimit) ? (start, s.i) : nil
+                    } else if case .null = try value(&s) {
+                        headerSpan = nil
+                    } else {
+                        invalid = true
+                    }
+                case .finishReason:
+                    finishReason = try optionalString(&s, &invalid, lastFinishReason)
+                case .provider:
+                    provider = try optionalString(&s, &invalid)
+                case .url:
+                    switch try value(&s) {
+                    case .null: url = nil
+                    case .string(let a, let b, let esc):
+                        if esc {
+                            let text = s.string(a, b, escaped: true)
+                            url = StringCache.Entry(string: text, isHostOrURL: true, endpoint: ProviderInference.endpoint(text))
+                        } else {
+                            url = strings.entry(s.p, a, b)
+                        }
+                    default: invalid = true
+                    }
                 }
-                s.skipWhitespace()
-                if s.peek() == 0x2C {
-                    s.i += 1
-                    continue
-                }
-                try s.expect(0x7D)
-                break
+            } else {
+                try s.skipValue()
             }
         }
         s.skipWhitespace()
@@ -385,7 +388,7 @@ public final class LogLineDecoder {
         var record = RequestRecord(
             labels: labels, source: .log, statusCode: status, transportFailure: transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
-            headers: [], rateLimit: rateLimit.build(), finishReason: finishReason)
+            headers: [], rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
         if let borrowedID {
             record.borrowRequestID(borrowedID)
         }
@@ -454,11 +457,19 @@ public final class LogLineDecoder {
     }
 
     @inline(__always)
-    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> String? {
+    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool, _ last: LastString? = nil) throws(LogRejection) -> String? {
+        if let last, let same = last.match(&s) {
+            return same
+        }
         switch try value(&s) {
         case .null: return nil
         case .string(let a, let b, let esc):
-            return esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b)
+            if esc {
+                return s.string(a, b, escaped: true)
+            }
+            let text = strings.string(s.p, a, b)
+            last?.keep(s.p + a, b - a, text)
+            return text
         default:
             invalid = true
             return nil
@@ -511,75 +522,65 @@ public final class LogLineDecoder {
     /// headers themselves are not built (the record keeps the object's bytes, see
     /// `RawJSONHeaders`). Returns whether the object has any member.
     private func decodeHeaders(_ s: inout JSONScanner, rateLimit: inout RateLimitBuilder) throws(LogRejection) -> Bool {
-        try s.expect(0x7B)
-        s.skipWhitespace()
-        if s.peek() == 0x7D {
-            s.i += 1
-            return false
-        }
-        var position = 0
+        // As in `decodeObject`: the bytes up to each value through the template when they
+        // repeat the previous headers object's, else by the grammar.
+        var member = 0
         while true {
-            s.skipWhitespace()
-            let kind = try headerKind(&s, position: position)
-            position &+= 1
-            s.skipWhitespace()
-            try s.expect(0x3A)
-            s.skipWhitespace()
-            let valueStart = s.i
-            let v = try value(&s)
-            if let kind {
-                // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
-                switch v {
-                case .null:
-                    break
-                case .string(let a, let b, let esc):
-                    if kind.isText {
-                        rateLimit.set(kind, text: esc ? s.string(a, b, escaped: true) : strings.string(s.p, a, b))
-                    } else {
-                        rateLimit.set(kind, number: esc ? nil : numberText(s, a, b))
+            let kind: RateLimitBuilder.Kind?
+            if let known = headerTemplate.match(&s, member) {
+                kind = known
+            } else {
+                let start = s.i
+                if member == 0 {
+                    try s.expect(0x7B)
+                    s.skipWhitespace()
+                    if s.peek() == 0x7D {
+                        s.i += 1
+                        return false
                     }
-                case .number(let n):
-                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: n) }
-                default:
-                    if kind.isText { rateLimit.set(kind, text: raw(s, valueStart, s.i)) } else { rateLimit.set(kind, number: nil) }
+                } else {
+                    s.skipWhitespace()
+                    if s.peek() != 0x2C {
+                        try s.expect(0x7D)
+                        return true
+                    }
+                    s.i += 1
+                    s.skipWhitespace()
                 }
+                let key = try s.scanString()
+                // An escaped name is never a rate-limit header's (as `RateLimitHeaders(headers:)` reads them).
+                kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
+                s.skipWhitespace()
+                try s.expect(0x3A)
+                s.skipWhitespace()
+                headerTemplate.learn(s, member, from: start, kind)
             }
-            s.skipWhitespace()
-            if s.peek() == 0x2C {
-                s.i += 1
+            member &+= 1
+            guard let kind else {
+                _ = try value(&s)
                 continue
             }
-            try s.expect(0x7D)
-            return true
-        }
-    }
-
-    /// The `X-RateLimit-*` kind of the header name at `i` (the `position`th of its object);
-    /// `i` ends after the name. The names of the previous line's headers object are kept by
-    /// position with their kinds: a log writes the same headers in the same order, so most
-    /// names are matched byte for byte, without scanning them as strings or reading their kind.
-    @inline(__always)
-    private func headerKind(_ s: inout JSONScanner, position: Int) throws(LogRejection) -> RateLimitBuilder.Kind? {
-        let i = s.i
-        if position < HeaderNames.slots {
-            let n = headerNames.lengths[position]
-            if n >= 0, i + n + 1 < s.end, s.p[i] == 0x22, s.p[i + n + 1] == 0x22,
-               bytesEqual(headerNames.bytes + position * HeaderNames.maxLength, s.p + i + 1, n) {
-                s.i = i + n + 2
-                return headerNames.kinds[position]
+            // The rules of `RateLimitHeaders(headers:)` on the header's text (see `headerList`).
+            if !kind.isText, let n = s.quotedDigits() {
+                rateLimit.set(kind, integer: n)
+                continue
+            }
+            let valueStart = s.i
+            switch try value(&s) {
+            case .null:
+                break
+            case .string(let a, let b, let esc):
+                if kind.isText {
+                    rateLimit.set(kind, text: .init(start: a, end: b, form: esc ? .escaped : .plain))
+                } else {
+                    rateLimit.set(kind, number: esc ? nil : numberText(s, a, b))
+                }
+            case .number(let n):
+                if kind.isText { rateLimit.set(kind, text: .init(start: valueStart, end: s.i, form: .raw)) } else { rateLimit.set(kind, number: n) }
+            default:
+                if kind.isText { rateLimit.set(kind, text: .init(start: valueStart, end: s.i, form: .raw)) } else { rateLimit.set(kind, number: nil) }
             }
         }
-        let key = try s.scanString()
-        // An escaped name is never a rate-limit header's (as `RateLimitHeaders(headers:)` reads them).
-        let kind = key.escaped ? nil : RateLimitBuilder.kind(s.p, key.start, key.end)
-        let n = key.end - key.start
-        if position < HeaderNames.slots, !key.escaped, n <= HeaderNames.maxLength {
-            // Unescaped and validated: these bytes between quotes are this name again.
-            (headerNames.bytes + position * HeaderNames.maxLength).update(from: s.p + key.start, count: n)
-            headerNames.lengths[position] = n
-            headerNames.kinds[position] = kind
-        }
-        return kind
     }
 
     /// The headers of a `headers` object's bytes (already validated).
@@ -661,7 +662,35 @@ struct RateLimitBuilder {
         /// Whether the header's text is kept (model, service) rather than its number.
         var isText: Bool { self == .model || self == .service }
     }
-    var limit: Int?, remaining: Int?, reset: Double?, model: String?, service: String?
+    var limit: Int?, remaining: Int?, reset: Double?
+    /// Model and Service: where their text is in the line, made a String only by `build`
+    /// (and only for a complete set): the builder holds no references, so copying and
+    /// dropping it costs nothing.
+    var model = TextRef(), service = TextRef()
+
+    /// A header's text in the line: a string's content (`plain`, or `escaped` to decode) or
+    /// the JSON text of another value (`raw`).
+    struct TextRef {
+        enum Form: UInt8 { case none, plain, escaped, raw }
+        var start = 0, end = 0
+        var form = Form.none
+
+        /// The text (nil when empty or none), as `RateLimitHeaders(headers:)` keeps it.
+        @inline(__always)
+        func text(_ s: JSONScanner, _ strings: StringCache) -> String? {
+            switch form {
+            case .none:
+                return nil
+            case .plain:
+                return start == end ? nil : strings.string(s.p, start, end)
+            case .escaped:
+                let text = s.string(start, end, escaped: true)
+                return text.isEmpty ? nil : text
+            case .raw:
+                return start == end ? nil : String(decoding: UnsafeBufferPointer(start: s.p + start, count: end - start), as: UTF8.self)
+            }
+        }
+    }
 
     /// The kind of a header name, compared ASCII case-insensitively.
     @inline(__always)
@@ -711,19 +740,34 @@ struct RateLimitBuilder {
         }
     }
 
-    /// Model and Service: a header's text.
+    /// Limit, Remaining and Reset: a header's number when it is an integer below 10^15 (what
+    /// `set(_:number:)` gives for `Double(n)`, without its checks).
     @inline(__always)
-    mutating func set(_ kind: Kind, text: String) {
+    mutating func set(_ kind: Kind, integer n: UInt64) {
         switch kind {
-        case .model: model = text.isEmpty ? nil : text
-        case .service: service = text.isEmpty ? nil : text
+        case .limit: limit = Int(truncatingIfNeeded: n)
+        case .remaining: remaining = Int(truncatingIfNeeded: n)
+        case .reset: reset = Double(n)
+        case .model, .service: break
+        }
+    }
+
+    /// Model and Service: where a header's text is.
+    @inline(__always)
+    mutating func set(_ kind: Kind, text: TextRef) {
+        switch kind {
+        case .model: model = text
+        case .service: service = text
         case .limit, .remaining, .reset: break
         }
     }
 
-    func build() -> RateLimitHeaders? {
+    /// The headers' values, with the texts made from `s`'s line.
+    @inline(__always)
+    func build(_ s: JSONScanner, _ strings: StringCache) -> RateLimitHeaders? {
         guard let limit, let remaining, let reset, limit >= 0, reset >= 0, reset.isFinite else { return nil }
-        return RateLimitHeaders(limit: limit, remaining: remaining, resetSeconds: reset, model: model, service: service)
+        return RateLimitHeaders(limit: limit, remaining: remaining, resetSeconds: reset,
+                                model: model.text(s, strings), service: service.text(s, strings))
     }
 }
 
@@ -893,5 +937,104 @@ extension String {
             changed = true
         }
         return changed ? String(decoding: bytes[start...], as: UTF8.self) : self
+    }
+}
+
+/// The bytes a JSON object's writer put between its members' values, by position, as the last
+/// object read through it had them, with what each member's key says (`Tag`): for the first
+/// member, from the start of the text to its value (whitespace, the opening brace, the key,
+/// the colon, whitespace); for the others, from the end of the value before (whitespace, the
+/// comma, the key, the colon, whitespace). A log writes its lines alike, so most members are
+/// matched with a few word compares instead of being read element by element.
+///
+/// Equal bytes are the same elements: what `learn` keeps was read by the grammar, and what
+/// `match` accepts is those bytes again, at the same kind of place (the start of the object,
+/// or just after a value, which no byte of a separator can extend). `match` also wants a byte
+/// after them that is not whitespace, so the value starts where the grammar would start it.
+/// Raw storage: no exclusivity checks per member.
+struct MemberTemplate<Tag> {
+    static var slots: Int { 16 }
+    static var maxLength: Int { 64 }
+    let bytes: UnsafeMutablePointer<UInt8>
+    /// 0: nothing kept at that position.
+    let lengths: UnsafeMutablePointer<Int>
+    let tags: UnsafeMutablePointer<Tag>
+
+    init(empty: Tag) {
+        bytes = .allocate(capacity: Self.slots * Self.maxLength)
+        lengths = .allocate(capacity: Self.slots)
+        lengths.initialize(repeating: 0, count: Self.slots)
+        tags = .allocate(capacity: Self.slots)
+        tags.initialize(repeating: empty, count: Self.slots)
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        lengths.deallocate()
+        tags.deinitialize(count: Self.slots)
+        tags.deallocate()
+    }
+
+    /// The tag of the `member`th member when the bytes at `i` are the kept ones, `i` then at
+    /// its value; nil (nothing consumed) otherwise.
+    @inline(__always)
+    func match(_ s: inout JSONScanner, _ member: Int) -> Tag? {
+        guard member < Self.slots else { return nil }
+        let n = lengths[member]
+        let i = s.i
+        guard n > 0, n < s.end &- i, s.p[i &+ n] > 0x20,
+              bytesEqual(bytes + member &* Self.maxLength, s.p + i, n) else { return nil }
+        s.i = i &+ n
+        return tags[member]
+    }
+
+    /// Keeps the bytes `start..<i` (just read by the grammar) for the `member`th member.
+    @inline(__always)
+    func learn(_ s: JSONScanner, _ member: Int, from start: Int, _ tag: Tag) {
+        guard member < Self.slots else { return }
+        let n = s.i &- start
+        guard n <= Self.maxLength else {
+            lengths[member] = 0
+            return
+        }
+        (bytes + member &* Self.maxLength).update(from: s.p + start, count: n)
+        lengths[member] = n
+        tags[member] = tag
+    }
+}
+
+/// A field's previous unescaped string value with its bytes: the next line's value, when it is
+/// those bytes between quotes, is that string without scanning or looking it up. (The kept
+/// bytes were validated and hold no quote or backslash, so equal bytes then a quote are the
+/// same string.) Raw storage: no exclusivity checks.
+final class LastString {
+    static let maxLength = 32
+    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: LastString.maxLength)
+    /// -1: nothing kept.
+    private var length = -1
+    private var value = ""
+
+    deinit {
+        bytes.deallocate()
+    }
+
+    /// The kept string when the value at `i` is it again (`i` then after it); nil otherwise.
+    @inline(__always)
+    func match(_ s: inout JSONScanner) -> String? {
+        let n = length
+        let i = s.i
+        guard n >= 0, n &+ 2 <= s.end &- i, s.p[i] == 0x22, s.p[i &+ n &+ 1] == 0x22,
+              bytesEqual(bytes, s.p + (i &+ 1), n) else { return nil }
+        s.i = i &+ n &+ 2
+        return value
+    }
+
+    /// Keeps an unescaped string's validated content bytes and its String.
+    @inline(__always)
+    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ text: String) {
+        guard n <= LastString.maxLength else { return }
+        bytes.update(from: q, count: n)
+        length = n
+        value = text
     }
 }

@@ -1,0 +1,356 @@
+import GatewatchCore
+import XCTest
+@testable import LogTail
+
+/// The decoder remembers the bytes between the previous line's values (top-level members and
+/// the headers object's) and matches the next line against them. Whatever it remembers, a
+/// reused decoder must decode every line exactly as a fresh one does.
+final class LogLineTemplateTests: XCTestCase {
+    let source = LogSourceConfig(name: "app", paths: [], provider: "assemblyai_llm_gateway")
+    let now = 1_800_000_000.0
+
+    static let base = #"{"timestamp": 1795000000.0413, "region": "llm-gateway.eu.assemblyai.com", "model": "gpt-4.1-mini", "status_code": 200, "request_id": "244823f2-db06-4000-a000-671c45376d5d", "error": null, "latency_ms": 1775.908, "finish_reason": "stop", "headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}}"#
+
+    /// Everything a decoded line says, exactly (numbers by their bits).
+    func describe(_ result: Result<RequestRecord, LogRejection>) -> String {
+        switch result {
+        case .failure(let reason):
+            return "rejected: \(reason.rawValue)"
+        case .success(let r):
+            let rl = r.rateLimit.map { "\($0.limit)/\($0.remaining)/\($0.resetSeconds.bitPattern)/\($0.model ?? "-")/\($0.service ?? "-")" } ?? "none"
+            let fields: [String] = [
+                r.provider, r.region, r.host ?? "-", r.model, "\(r.source)", r.origin ?? "-",
+                r.statusCode.map(String.init) ?? "-", "\(String(describing: r.transportFailure))",
+                "\(r.startTime.bitPattern)", r.latency.map { "\($0.bitPattern)" } ?? "-", r.requestID ?? "-",
+                "\(String(describing: r.errorBody))", "\(r.headers)", rl, r.finishReason ?? "-",
+            ]
+            return fields.joined(separator: " | ")
+        }
+    }
+
+    /// Decodes `lines` in order with one decoder, each line also with a fresh decoder; returns
+    /// the lines where they differ.
+    func disagreements(_ lines: [String], source: LogSourceConfig? = nil) -> [String] {
+        let source = source ?? self.source
+        let shared = LogLineDecoder(source: source)
+        var out: [String] = []
+        for line in lines {
+            let kept = describe(shared.decode(line, now: now))
+            let fresh = describe(LogLineDecoder(source: source).decode(line, now: now))
+            if kept != fresh && out.count < 3 {
+                out.append("\(line)\n  reused: \(kept)\n  fresh:  \(fresh)")
+            }
+        }
+        return out
+    }
+
+    func testTheTemplateDecodesAsAFreshDecoder() throws {
+        let base = Self.base
+        // Warm: the same shape twice gives the same record as a fresh decoder.
+        XCTAssertEqual(disagreements([base, base, base]), [])
+        let decoder = LogLineDecoder(source: source)
+        _ = decoder.decode(base, now: now)
+        let r = try decoder.decode(base, now: now).get()
+        XCTAssertEqual(r.model, "gpt-4.1-mini")
+        XCTAssertEqual(r.statusCode, 200)
+        XCTAssertEqual(r.startTime, 1795000000.0413)
+        XCTAssertEqual(r.latency, 1775.908 / 1000)
+        XCTAssertEqual(r.finishReason, "stop")
+        XCTAssertEqual(r.rateLimit, RateLimitHeaders(limit: 30, remaining: 25, resetSeconds: 14, model: "gpt-4.1-mini"))
+        XCTAssertEqual(r.requestID, "244823f2-db06-4000-a000-671c45376d5d")
+    }
+
+    /// Spacing, key order, keys and header names that change from one line to the next,
+    /// keys sharing a prefix with the remembered ones, values after the remembered bytes that
+    /// start with more whitespace.
+    func testLinesThatChangeShapeBetweenLines() {
+        let base = Self.base
+        func edit(_ pairs: [(String, String)]) -> String {
+            var line = base
+            for (a, b) in pairs { line = line.replacingOccurrences(of: a, with: b) }
+            return line
+        }
+        let variants: [String] = [
+            edit([(#""region": "#, #""region":  "#)]),
+            edit([(#""status_code": 200"#, #""status_code":   200"#)]),
+            edit([(#""status_code": 200"#, "\"status_code\":\n200")]),
+            edit([(": ", ":"), (", ", ",")]),
+            edit([(", ", " , ")]),
+            edit([(", ", ",\t")]),
+            edit([(#", "model""#, #",  "model""#)]),
+            " " + base,
+            "\t" + base + " \r",
+            edit([(#"{"timestamp""#, #"{ "timestamp""#)]),
+            edit([(#""model": "gpt-4.1-mini", "status_code""#, #""model_name": "gpt-4.1-mini", "status_code""#)]),
+            edit([(#""model": "gpt-4.1-mini", "status_code""#, #""mode": "gpt-4.1-mini", "status_code""#)]),
+            edit([(#""model": "gpt-4.1-mini", "status_code""#, #""modem": "gpt-4.1-mini", "status_code""#)]),
+            edit([(#""status_code": 200"#, #""status_code_x": 1, "status_code": 201"#)]),
+            edit([(#""status_code": 200"#, #""status": 1, "status_code": 202"#)]),
+            edit([(#""region": "llm-gateway.eu.assemblyai.com", "model": "gpt-4.1-mini""#,
+                   #""model": "gpt-4.1-mini", "region": "llm-gateway.eu.assemblyai.com""#)]),
+            edit([(#""error": null"#, #""error": {"error": "Rate limit exceeded"}"#), (#""status_code": 200"#, #""status_code": 429"#)]),
+            edit([(#""error": null, "#, "")]),
+            edit([(#", "finish_reason": "stop""#, "")]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": null"#)]),
+            edit([(#""status_code": 200"#, #""status_code": "200""#)]),
+            edit([(#""timestamp": 1795000000.0413"#, #""timestamp": "2026-11-23T18:00:00.250Z""#)]),
+            edit([(#""timestamp": 1795000000.0413"#, #""timestamp": 1795000000"#)]),
+            edit([(#""timestamp": 1795000000.0413"#, #""timestamp": -1"#)]),
+            edit([(#""st"#, #""\u0073t"#)]),
+            edit([(#"{"timestamp": 1795000000.0413, "#, "{")]),
+            edit([(#""status_code": 200, "#, #""status_code": 200, "status_code": 404, "#)]),
+            // Headers: order, spacing, names, and values in every form.
+            edit([(#""X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25""#, #""X-RateLimit-Remaining": "25", "X-RateLimit-Limit": "30""#)]),
+            edit([(#"{"X-RateLimit-Limit""#, #"{ "X-RateLimit-Limit""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit":  "30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limits": "30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limi": "30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""x-ratelimit-limit": "30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-L\u0069mit": "30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": 30"#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "030""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "0""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "00""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": " 30 ""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "30x""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "3\u0030""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": """#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "123456789012345""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "1234567890123456""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "99999999999999999999999""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "3.5""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": null"#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": ["30"]"#)]),
+            edit([(#""X-RateLimit-Reset": "14""#, #""X-RateLimit-Reset": "-14""#)]),
+            edit([(#""X-RateLimit-Reset": "14""#, #""X-RateLimit-Reset": 1.4e1"#)]),
+            edit([(#""X-RateLimit-Model": "gpt-4.1-mini""#, #""X-RateLimit-Model": """#)]),
+            edit([(#""X-RateLimit-Model": "gpt-4.1-mini""#, #""X-RateLimit-Model": 42"#)]),
+            edit([(#""X-RateLimit-Model": "gpt-4.1-mini""#, #""X-RateLimit-Model": "gpt-\u00e9""#)]),
+            edit([(#""X-RateLimit-Model": "gpt-4.1-mini""#, #""X-RateLimit-Model": "gpt-4.1-mini", "X-RateLimit-Service": "llm""#)]),
+            edit([(#", "X-RateLimit-Model": "gpt-4.1-mini""#, "")]),
+            edit([(#""X-RateLimit-Limit": "30", "#, #""Via": "1.1 proxy", "X-RateLimit-Limit": "30", "#)]),
+            edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": {}"#)]),
+            edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": { }"#)]),
+            edit([(#""headers": {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "25", "X-RateLimit-Reset": "14", "X-RateLimit-Model": "gpt-4.1-mini"}"#, #""headers": null"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini" } }"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "x": 1}"#)]),
+            // Status codes: plain integers are valued without scanDouble; the rest as before.
+            edit([(#""status_code": 200"#, #""status_code": 999"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 1000"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200.0"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200.5"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 2e2"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 2E2"#)]),
+            edit([(#""status_code": 200"#, #""status_code": -200"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 0"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 000"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 1234567890123456"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 123456789012345678901234"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200x"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200 "#)]),
+            // The finish reason is kept from the line before: a value sharing its bytes differs.
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stops""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "sto""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "st\u006fp""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop\"""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": """#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": 5"#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "length""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "\#(String(repeating: "x", count: 40))""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop", "finish_reason": "length""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "stop"#)]),
+            // A second headers object replaces the first (its model included); null keeps it.
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": {"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1"}}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}, "headers": null}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini", "X-RateLimit-Model": "second", "X-RateLimit-Service": true}}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini", "X-RateLimit-Service": {"a": [1]}, "X-RateLimit-Model": null}}"#)]),
+            // Malformed: a remembered prefix, then something else.
+            edit([(#""status_code": 200"#, #""status_code": "#)]),
+            edit([(#""status_code": 200"#, #""status_code": ,200"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 0200"#)]),
+            edit([(#""status_code": 200"#, #""status_code": 200,"#)]),
+            edit([(#""error": null"#, #""error": nul"#)]),
+            edit([(#""error": null"#, #""error": nullx"#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "30"#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": "3"0"#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, #""X-RateLimit-Limit": 30""#)]),
+            edit([(#""X-RateLimit-Limit": "30""#, "\"X-RateLimit-Limit\": \"3\u{1}\"")]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini"}}}"#)]),
+            edit([(#""gpt-4.1-mini"}}"#, #""gpt-4.1-mini",}}"#)]),
+        ]
+        var lines: [String] = []
+        for v in variants {
+            lines += [base, v, v, base]
+        }
+        XCTAssertEqual(disagreements(lines), [])
+        // Each variant after each other one (the template holds the one before).
+        var pairs: [String] = []
+        for (k, v) in variants.enumerated() {
+            pairs += [v, variants[(k * 7 + 3) % variants.count], v]
+        }
+        XCTAssertEqual(disagreements(pairs), [])
+    }
+
+    /// Every prefix of a remembered line, and of its headers object, is malformed as it is to a
+    /// fresh decoder: the template never reads past the end of a line.
+    func testEveryPrefixOfARememberedLine() {
+        let base = Self.base
+        var lines: [String] = []
+        let bytes = Array(base.utf8)
+        for n in 0..<bytes.count {
+            lines += [base, String(decoding: bytes[..<n], as: UTF8.self)]
+        }
+        XCTAssertEqual(disagreements(lines), [])
+    }
+
+    /// Random edits of a remembered line near its separators (whitespace, commas, colons,
+    /// quotes, braces, digits, letters), decoded right after the line itself.
+    func testRandomEditsOfARememberedLine() {
+        let base = Array(Self.base.utf8)
+        let alphabet = Array(" \t\n\r,:{}[]\"\\0123456789-.eEtrufalsnXx".utf8)
+        var rng = SplitMix64(seed: 7)
+        var lines: [String] = []
+        for _ in 0..<4000 {
+            var bytes = base
+            for _ in 0..<Int(rng.next() % 3 + 1) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                switch rng.next() % 3 {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(byte, at: at)
+                default: bytes[at] = byte
+                }
+            }
+            lines += [Self.base, String(decoding: bytes, as: UTF8.self)]
+        }
+        XCTAssertEqual(disagreements(lines), [])
+    }
+
+    /// More members than the template keeps, and separators longer than it keeps.
+    func testManyMembersAndLongKeys() {
+        let many = "{" + (0..<40).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ") + #", "status_code": 200, "model": "m"}"#
+        let longKey = #"{"# + #""\#(String(repeating: "k", count: 200))": 1, "status_code": 200, "headers": {"\#(String(repeating: "h", count: 100))": "1", "X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": "1"}}"#
+        let manyHeaders = #"{"status_code": 200, "headers": {"# + (0..<30).map { #""H\#($0)": "\#($0)""# }.joined(separator: ", ")
+            + #", "X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": "1"}}"#
+        XCTAssertEqual(disagreements([many, many, longKey, longKey, manyHeaders, manyHeaders, many, longKey, manyHeaders, Self.base]), [])
+        XCTAssertEqual(try LogLineDecoder(source: source).decode(manyHeaders, now: now).get().rateLimit?.limit, 3)
+    }
+
+    /// `true`, `false` and `null` are read a word at a time: every cut and near miss fails,
+    /// and the scanner stops right after the literal.
+    func testLiterals() {
+        let cases: [(String, JSONScanner.Literal?, Int)] = [
+            ("true", .true, 4), ("false", .false, 5), ("null", .null, 4), ("nullx", .null, 4), ("true,", .true, 4),
+            ("falsex", .false, 5), ("", nil, 0), ("t", nil, 0), ("tru", nil, 0), ("fals", nil, 0), ("falsy", nil, 0),
+            ("nul", nil, 0), ("nulL", nil, 0), ("True", nil, 0), ("NULL", nil, 0), ("trux", nil, 0), ("xnull", nil, 0),
+        ]
+        for (text, expected, length) in cases {
+            var bytes = Array(text.utf8) + [0]
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count - 1)
+                let literal = try? s.scanLiteral()
+                XCTAssertEqual(literal, expected, text)
+                if expected != nil { XCTAssertEqual(s.i, length, text) }
+            }
+        }
+        XCTAssertEqual(disagreements([#"{"status_code": 200, "error": false, "a": [true, null, false]}"#,
+                                      #"{"status_code": 200, "error": fals}"#, #"{"status_code": 200, "error": falsee}"#,
+                                      #"{"status_code": 200, "error": nul"#, #"{"status_code": 200, "error": true}"#]), [])
+    }
+
+    /// Digit runs are valued eight bytes at a time: every run length in the integer and the
+    /// fraction, every byte after a run (those next to the digits' range included), a number
+    /// cut by the end of the text. The value and the end are `scanNumber` + `double`'s.
+    func testScanDoubleDigitRuns() {
+        var rng = SplitMix64(seed: 11)
+        func digits(_ n: Int) -> String {
+            String((0..<n).map { _ in Character(String(rng.next() % 10)) })
+        }
+        var texts: [String] = []
+        for intLength in 1...24 {
+            for fracLength in [0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23] {
+                var int = digits(intLength)
+                if int.first == "0" && intLength > 1 { int = "1" + int.dropFirst() }
+                let number = (rng.next() % 4 == 0 ? "-" : "") + int + (fracLength > 0 ? "." + digits(fracLength) : "")
+                for tail in ["", ",", "}", " ", "/", ":", "x", "e5", "E-3", "\u{0}", "0", "\u{ff}"] {
+                    texts.append(number + tail)
+                }
+            }
+        }
+        texts += ["0", "0.0", "0.00000000000000000000000001", "1.0000000000000000000001", "12345678", "123456789",
+                  "1234567.", "12345678.9", "99999999999999999999", "18446744073709551615", "18446744073709551616"]
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let fused = try? a.scanDouble()
+                let r = try? b.scanNumber()
+                XCTAssertEqual(fused == nil, r == nil, text)
+                if let fused, let r {
+                    XCTAssertEqual(a.i, r.end, text)
+                    XCTAssertEqual(fused.bitPattern, b.double(r.start, r.end).bitPattern, text)
+                    // Correctly rounded while the digits fit a Double's mantissa exactly (beyond,
+                    // both round twice, alike: `double`'s documented form).
+                    let prefix = String(text[..<text.index(text.startIndex, offsetBy: r.end)])
+                    if prefix.filter(\.isNumber).count <= 15 && !prefix.contains("e") && !prefix.contains("E") {
+                        XCTAssertEqual(fused, Double(prefix), text)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `plainInteger` takes exactly the plain integers, valued as `scanDouble` values them.
+    func testPlainInteger() {
+        for text in ["7", "200", "200,", "200}", "999 ", "123456789012345", "1234567890123456", "0", "00", "01",
+                     "-1", "2.5", "2e2", "2E2", "20.", "", "x", "12345678", "123456789,"] {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                let base = UnsafePointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+                var a = JSONScanner(base, count: buffer.count)
+                var b = JSONScanner(base, count: buffer.count)
+                let plain = a.plainInteger()
+                let digits = text.prefix { $0.isNumber }
+                let expected = digits.count >= 1 && digits.count <= 15 && !digits.hasPrefix("0")
+                    && !(text.dropFirst(digits.count).first.map { ".eE".contains($0) } ?? false)
+                XCTAssertEqual(plain != nil, expected, text)
+                if let plain {
+                    let v = try? b.scanDouble()
+                    XCTAssertEqual(v, Double(plain), text)
+                    XCTAssertEqual(a.i, b.i, text)
+                } else {
+                    XCTAssertEqual(a.i, 0, text)
+                }
+            }
+        }
+        XCTAssertEqual(disagreements([#"{"status_code": 200}"#, #"{"status_code": 201}"#, #"{"status_code": 2001}"#, #"{"status_code": 20"#]), [])
+    }
+
+    /// Remapped field names: the template keeps what the source's names say.
+    func testRemappedNames() {
+        var s = source
+        s.fields.status = "code"
+        s.fields.model = "status_code"
+        let lines = [
+            #"{"code": 201, "status_code": "m1"}"#, #"{"code": 202, "status_code": "m2"}"#,
+            #"{"status_code": "m3", "code": 203}"#, #"{"code": 204, "status_code": "m4"}"#,
+        ]
+        XCTAssertEqual(disagreements(lines, source: s), [])
+    }
+}
+
+/// A small deterministic generator (the tests must not depend on a seedless random source).
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
