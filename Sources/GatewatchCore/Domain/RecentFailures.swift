@@ -175,7 +175,7 @@ public final class RecentFailures: Sendable {
         let errorBody: ErrorBody?
         let transportFailure: TransportFailure?
 
-        init(record: RequestRecord, classification: Classification) {
+        init(record: borrowing RequestRecord, classification: Classification) {
             labels = record.labels
             source = record.source
             time = record.startTime
