@@ -5,7 +5,7 @@ ARGS ?=
 PYTHON := $(CURDIR)/.build-venv/bin/python3
 export GATEWATCH_TEST_PYTHON := $(PYTHON)
 
-.PHONY: demo run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest bench-probe bench-sim clean check-config
+.PHONY: demo run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest profile-ingest bench-probe bench-sim clean check-config
 
 run: deps release
 	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
@@ -46,6 +46,10 @@ bench-scrape: deps-bench
 bench-ingest: deps-bench
 	scripts/bench-ingest.sh
 
+# Where ingestion's instructions go (callgrind on the first 100,000 lines of the bench-ingest log).
+profile-ingest: deps-bench
+	scripts/bench-ingest/profile.sh $(or $(LINES),100000)
+
 # Probe engine vs prometheus-blackbox-exporter: CPU per 1,000 HTTPS probes (PROBE_RATE probes/s for PROBE_SECONDS).
 bench-probe: deps-bench
 	scripts/bench-probe.sh $(or $(PROBE_RATE),50) $(or $(PROBE_SECONDS),30)
@@ -55,4 +59,4 @@ bench-sim: deps-bench
 	scripts/bench-sim.sh
 
 clean:
-	rm -rf .build .build-venv
+	rm -rf .build .build-venv .build-profile
