@@ -9,7 +9,7 @@ import Synchronization
 public final class Counter: LabeledSeries, Sendable {
     let labelValues: [String]
     let labelBlock: [UInt8]
-    private let whole = Atomic<UInt64>(0)
+    @usableFromInline let whole = Atomic<UInt64>(0)
     private let fractionBits = Atomic<UInt64>(0.0.bitPattern)
     private let latestExemplar = Mutex<StoredExemplar?>(nil)
 
@@ -18,8 +18,8 @@ public final class Counter: LabeledSeries, Sendable {
         self.labelBlock = ByteBuffer.labelBlock(names: labelNames, values: labelValues)
     }
 
-    /// Adds 1: one atomic add.
-    @inline(__always)
+    /// Adds 1: one atomic add (inlined into callers in other modules).
+    @inlinable
     public func inc() {
         whole.wrappingAdd(1, ordering: .relaxed)
     }

@@ -40,31 +40,40 @@ public final class Recorder: Sendable {
     }
 
     /// The series handles of one key; a class, so the cache hands out one reference.
+    ///
+    /// The objects a record updates are kept as `Unmanaged` beside the strong references that
+    /// hold them, and called through `_withUnsafeGuaranteedRef`: the compiler wraps a call on a
+    /// loaded class reference in a retain and a release (two atomic operations) otherwise, five
+    /// times per record. Sound because `record` holds this object, and so these, throughout.
     private final class Handles: Sendable {
         let key: SeriesKey
         let api: ProviderAPI
-        let requests: Counter
-        let duration: Histogram
-        let truncated: Counter
+        let requests: Unmanaged<Counter>
+        let duration: Unmanaged<Histogram>
+        let truncated: Unmanaged<Counter>
+        /// The key's headroom state and status windows, kept so recording skips hashing the
+        /// key there too.
+        let headroom: Unmanaged<HeadroomTracker.Slot>
+        let windows: Unmanaged<StatusWindows.Slot>
+        private let owned: (Counter, Histogram, Counter, HeadroomTracker.Slot, StatusWindows.Slot)
         /// The `gatewatch_request_errors_total` series of the key by classification (a closed
         /// list, so bounded, and short per key): a failure costs a short scan instead of a
         /// family lookup. The classifier hands out the same reason strings again, so comparing
         /// them is mostly a word compare.
         let errors = Mutex<[(Classification, Counter)]>([])
-        /// The key's headroom state and status windows, kept so recording skips hashing the
-        /// key there too.
-        let headroom: HeadroomTracker.Slot
-        let windows: StatusWindows.Slot
 
         init(key: SeriesKey, api: ProviderAPI, requests: Counter, duration: Histogram, truncated: Counter) {
             self.key = key
             self.api = api
-            self.requests = requests
-            self.duration = duration
-            self.truncated = truncated
             let modelKey = HeadroomKey(provider: key.provider, region: key.region, model: key.model)
-            headroom = HeadroomTracker.Slot(key: modelKey)
-            windows = StatusWindows.Slot(key: modelKey)
+            let headroom = HeadroomTracker.Slot(key: modelKey)
+            let windows = StatusWindows.Slot(key: modelKey)
+            owned = (requests, duration, truncated, headroom, windows)
+            self.requests = .passUnretained(requests)
+            self.duration = .passUnretained(duration)
+            self.truncated = .passUnretained(truncated)
+            self.headroom = .passUnretained(headroom)
+            self.windows = .passUnretained(windows)
         }
     }
 
@@ -166,14 +175,16 @@ public final class Recorder: Sendable {
         let h = handles(for: record)
         let classification = classifier.classify(record, api: h.api)
         let now = windows.coarseNow
-        h.requests.inc()
+        h.requests._withUnsafeGuaranteedRef { $0.inc() }
         if let latency = record.latency, latency.isFinite, latency >= 0 {
-            h.duration.observe(latency, now: now, exemplarMinAge: Recorder.durationExemplarMinAge) {
-                Recorder.requestIDExemplar(record)
+            h.duration._withUnsafeGuaranteedRef {
+                $0.observe(latency, now: now, exemplarMinAge: Recorder.durationExemplarMinAge) {
+                    Recorder.requestIDExemplar(record)
+                }
             }
         }
         if let reason = record.finishReason, reason.utf8.count == 6, reason == "length" {
-            h.truncated.inc()
+            h.truncated._withUnsafeGuaranteedRef { $0.inc() }
         }
         if let c = classification {
             let counter: Counter
@@ -189,8 +200,12 @@ public final class Recorder: Sendable {
             counter.inc(exemplar: Recorder.requestIDExemplar(record))
             failures.append(record: record, classification: c)
         }
-        headroom.record(slot: h.headroom, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
-        windows.record(slot: h.windows, record: record, classification: classification, now: now)
+        h.headroom._withUnsafeGuaranteedRef {
+            headroom.record(slot: $0, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
+        }
+        h.windows._withUnsafeGuaranteedRef {
+            windows.record(slot: $0, record: record, classification: classification, now: now)
+        }
         return classification
     }
 
