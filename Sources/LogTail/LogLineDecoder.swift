@@ -393,7 +393,7 @@ public final class LogLineDecoder {
             record.borrowRequestID(borrowedID)
         }
         if let (a, b) = headerSpan {
-            record.deferHeaders(BorrowedJSONHeaders(bytes: BorrowedBytes(s.p + a, count: b - a)))
+            record.deferHeaders(BorrowedBytes(s.p + a, count: b - a), parser: JSONHeaderText.self)
         }
         sink(record)
         return nil
@@ -520,7 +520,7 @@ public final class LogLineDecoder {
 
     /// The `headers` object, validated: its `X-RateLimit-*` values go to `rateLimit`; the
     /// headers themselves are not built (the record keeps the object's bytes, see
-    /// `RawJSONHeaders`). Returns whether the object has any member.
+    /// `JSONHeaderText`). Returns whether the object has any member.
     private func decodeHeaders(_ s: inout JSONScanner, rateLimit: inout RateLimitBuilder) throws(LogRejection) -> Bool {
         // As in `decodeObject`: the bytes up to each value through the template when they
         // repeat the previous headers object's, else by the grammar.
@@ -629,27 +629,12 @@ public final class LogLineDecoder {
 }
 
 /// A log line's `headers` object (validated), turned into `[HTTPHeader]` only when someone
-/// reads `RequestRecord.headers` (nothing on the ingestion path does): borrowed from the line
-/// while the record is handed over, its JSON text once a consumer keeps the record.
-struct BorrowedJSONHeaders: DeferredHeaders {
-    let bytes: BorrowedBytes
-
-    func materialize() -> [HTTPHeader] {
-        LogLineDecoder.headerList(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
-    }
-
-    func owned() -> any DeferredHeaders {
-        RawJSONHeaders(json: bytes.string)
-    }
-}
-
-/// A kept record's `headers` object as its JSON text.
-struct RawJSONHeaders: DeferredHeaders {
-    let json: String
-
-    func materialize() -> [HTTPHeader] {
-        var text = json
-        return text.withUTF8 { LogLineDecoder.headerList($0) }
+/// reads `RequestRecord.headers` (nothing on the ingestion path does): the record keeps the
+/// object's bytes (borrowed from the line while it is handed over, a String once a consumer
+/// keeps `owned()`) and this type.
+enum JSONHeaderText: HeaderTextParser {
+    static func headers(_ bytes: UnsafeBufferPointer<UInt8>) -> [HTTPHeader] {
+        LogLineDecoder.headerList(bytes)
     }
 }
 
