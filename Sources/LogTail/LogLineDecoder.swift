@@ -80,6 +80,11 @@ public final class LogLineDecoder {
     /// several models in turn misses more than it saves.)
     private let lastFinishReason = LastString()
 
+    /// The last few regions and models with their bytes (a log's lines mostly take turns
+    /// among a handful of each).
+    private let recentRegions = RecentEntries()
+    private let recentModels = RecentEntries()
+
     /// The previous headers object's bytes between its members' values, with the
     /// `X-RateLimit-*` kinds their names have.
     private let headerTemplate = MemberTemplate<RateLimitBuilder.Kind?>(empty: nil)
@@ -258,6 +263,10 @@ public final class LogLineDecoder {
                     default: invalid = true
                     }
                 case .region:
+                    if let same = recentRegions.match(&s) {
+                        region = same
+                        break
+                    }
                     switch try value(&s) {
                     case .null: region = nil
                     case .string(let a, let b, let esc):
@@ -267,16 +276,27 @@ public final class LogLineDecoder {
                             region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
                                                        endpoint: endpoint)
                         } else {
-                            region = strings.entry(s.p, a, b)
+                            let entry = strings.entry(s.p, a, b)
+                            recentRegions.keep(s.p + a, b - a, entry)
+                            region = entry
                         }
                     default: invalid = true
                     }
                 case .model:
+                    if let same = recentModels.match(&s) {
+                        model = same
+                        break
+                    }
                     switch try value(&s) {
                     case .null: model = nil
                     case .string(let a, let b, let esc):
-                        model = esc ? StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
-                                    : strings.entry(s.p, a, b)
+                        if esc {
+                            model = StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
+                        } else {
+                            let entry = strings.entry(s.p, a, b)
+                            recentModels.keep(s.p + a, b - a, entry)
+                            model = entry
+                        }
                     default: invalid = true
                     }
                 case .status:
@@ -393,7 +413,7 @@ public final class LogLineDecoder {
             record.borrowRequestID(borrowedID)
         }
         if let (a, b) = headerSpan {
-            record.deferHeaders(BorrowedJSONHeaders(bytes: BorrowedBytes(s.p + a, count: b - a)))
+            record.deferHeaders(BorrowedBytes(s.p + a, count: b - a), parser: JSONHeaderText.self)
         }
         sink(record)
         return nil
@@ -520,7 +540,7 @@ public final class LogLineDecoder {
 
     /// The `headers` object, validated: its `X-RateLimit-*` values go to `rateLimit`; the
     /// headers themselves are not built (the record keeps the object's bytes, see
-    /// `RawJSONHeaders`). Returns whether the object has any member.
+    /// `JSONHeaderText`). Returns whether the object has any member.
     private func decodeHeaders(_ s: inout JSONScanner, rateLimit: inout RateLimitBuilder) throws(LogRejection) -> Bool {
         // As in `decodeObject`: the bytes up to each value through the template when they
         // repeat the previous headers object's, else by the grammar.
@@ -629,27 +649,12 @@ public final class LogLineDecoder {
 }
 
 /// A log line's `headers` object (validated), turned into `[HTTPHeader]` only when someone
-/// reads `RequestRecord.headers` (nothing on the ingestion path does): borrowed from the line
-/// while the record is handed over, its JSON text once a consumer keeps the record.
-struct BorrowedJSONHeaders: DeferredHeaders {
-    let bytes: BorrowedBytes
-
-    func materialize() -> [HTTPHeader] {
-        LogLineDecoder.headerList(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
-    }
-
-    func owned() -> any DeferredHeaders {
-        RawJSONHeaders(json: bytes.string)
-    }
-}
-
-/// A kept record's `headers` object as its JSON text.
-struct RawJSONHeaders: DeferredHeaders {
-    let json: String
-
-    func materialize() -> [HTTPHeader] {
-        var text = json
-        return text.withUTF8 { LogLineDecoder.headerList($0) }
+/// reads `RequestRecord.headers` (nothing on the ingestion path does): the record keeps the
+/// object's bytes (borrowed from the line while it is handed over, a String once a consumer
+/// keeps `owned()`) and this type.
+enum JSONHeaderText: HeaderTextParser {
+    static func headers(_ bytes: UnsafeBufferPointer<UInt8>) -> [HTTPHeader] {
+        LogLineDecoder.headerList(bytes)
     }
 }
 
@@ -1036,5 +1041,62 @@ final class LastString {
         bytes.update(from: q, count: n)
         length = n
         value = text
+    }
+}
+
+/// A field's last few unescaped string values with their bytes and cache entries, tried in
+/// turn: the next line's value, when it is one's bytes between quotes, is that entry without
+/// scanning the string or hashing it. (The kept bytes were validated and hold no quote or
+/// backslash, so equal bytes then a quote are the same string.) A miss replaces the slots in
+/// turn. Raw storage: no exclusivity checks.
+final class RecentEntries {
+    static let slots = 8
+    static let maxLength = 64
+    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: RecentEntries.slots * RecentEntries.maxLength)
+    /// -1: nothing kept in that slot.
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: RecentEntries.slots)
+    private let entries = UnsafeMutablePointer<StringCache.Entry?>.allocate(capacity: RecentEntries.slots)
+    /// The slot the next miss replaces.
+    private var next = 0
+
+    init() {
+        lengths.initialize(repeating: -1, count: RecentEntries.slots)
+        entries.initialize(repeating: nil, count: RecentEntries.slots)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        entries.deinitialize(count: RecentEntries.slots)
+        entries.deallocate()
+    }
+
+    /// The kept entry whose bytes are the string value at `i` (`i` then after it); nil
+    /// (nothing consumed) otherwise.
+    @inline(__always)
+    func match(_ s: inout JSONScanner) -> StringCache.Entry? {
+        let i = s.i
+        let room = s.end &- i
+        guard room > 1, s.p[i] == 0x22 else { return nil }
+        for k in 0..<RecentEntries.slots {
+            let n = lengths[k]
+            if n >= 0 && n &+ 2 <= room && s.p[i &+ n &+ 1] == 0x22
+                && bytesEqual(bytes + k &* RecentEntries.maxLength, s.p + (i &+ 1), n) {
+                s.i = i &+ n &+ 2
+                return entries[k]
+            }
+        }
+        return nil
+    }
+
+    /// Keeps an unescaped string's validated content bytes and its entry.
+    @inline(__always)
+    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ entry: StringCache.Entry) {
+        guard n <= RecentEntries.maxLength else { return }
+        let k = next
+        next = k == RecentEntries.slots &- 1 ? 0 : k &+ 1
+        (bytes + k &* RecentEntries.maxLength).update(from: q, count: n)
+        lengths[k] = n
+        entries[k] = entry
     }
 }

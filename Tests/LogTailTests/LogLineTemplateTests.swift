@@ -156,7 +156,7 @@ final class LogLineTemplateTests: XCTestCase {
             edit([(#""finish_reason": "stop""#, #""finish_reason": """#)]),
             edit([(#""finish_reason": "stop""#, #""finish_reason": 5"#)]),
             edit([(#""finish_reason": "stop""#, #""finish_reason": "length""#)]),
-            edit([(#""finish_reason": "stop""#, #""finish_reason": "\#(String(repeating: "x", count: 40))""#)]),
+            edit([(#""finish_reason": "stop""#, #""finish_reason": "\#(String(repeating: "x", count: 40))\""#)]),
             edit([(#""finish_reason": "stop""#, #""finish_reason": "stop", "finish_reason": "length""#)]),
             edit([(#""finish_reason": "stop""#, #""finish_reason": "stop"#)]),
             // A second headers object replaces the first (its model included); null keeps it.
@@ -190,6 +190,45 @@ final class LogLineTemplateTests: XCTestCase {
             pairs += [v, variants[(k * 7 + 3) % variants.count], v]
         }
         XCTAssertEqual(disagreements(pairs), [])
+    }
+
+    /// The decoder keeps the last few regions and models with their bytes: values that share
+    /// those bytes (prefixes, extensions, escapes, other kinds), more values than it keeps,
+    /// and values cut at the end of the line decode as with a fresh decoder.
+    func testRecentRegionsAndModelsDecodeAsAFreshDecoder() {
+        let base = Self.base
+        func edit(region: String? = nil, model: String? = nil) -> String {
+            var line = base
+            if let region { line = line.replacingOccurrences(of: #""region": "llm-gateway.eu.assemblyai.com""#, with: #""region": "# + region) }
+            if let model { line = line.replacingOccurrences(of: #""model": "gpt-4.1-mini""#, with: #""model": "# + model) }
+            return line
+        }
+        let regions = [
+            #""eu""#, #""us""#, #""EU ""#, #""e""#, #""eu-west""#, #""\u0065u""#, #""e\"u""#, #""""#, "null", "5", "true",
+            #""https://llm-gateway.assemblyai.com/v1/chat/completions""#, #""llm-gateway.eu.assemblyai.com""#,
+            #""llm-gateway.eu.assemblyai.co""#, #""llm-gateway.eu.assemblyai.comm""#, #""api.openai.com""#,
+            "\"\(String(repeating: "r", count: 63))\"", "\"\(String(repeating: "r", count: 64))\"",
+            "\"\(String(repeating: "r", count: 65))\"", "\"\(String(repeating: "r", count: 100))\"", "{}",
+        ]
+        let models = [
+            #""gpt-4.1-mini""#, #""gpt-4.1-min""#, #""gpt-4.1-minis""#, #""gpt-4.1-mini\"""#, #""gpt-4.1-m\u0069ni""#,
+            #""claude-sonnet-4-6""#, #""claude-haiku-4-5""#, #""gemini-2.5-flash""#, #""llama-3.3-70b""#, #""""#,
+            "null", "[1]", #""a""#, #""b""#, #""c""#, #""d""#, #""e""#, #""f""#, #""g""#, #""h""#, #""i""#,
+            "\"\(String(repeating: "m", count: 64))\"", "\"\(String(repeating: "m", count: 65))\"",
+        ]
+        var lines: [String] = []
+        for (k, r) in regions.enumerated() {
+            for (j, m) in models.enumerated() where (k + j) % 3 == 0 {
+                lines += [edit(region: r, model: m), edit(region: regions[(k * 5 + j) % regions.count]), edit(model: m)]
+            }
+        }
+        lines += regions.map { edit(region: $0) } + models.map { edit(model: $0) }
+        lines += regions.reversed().map { edit(region: $0) } + models.reversed().map { edit(model: $0) }
+        XCTAssertEqual(disagreements(lines), [])
+        // A kept value cut at the end of the line (no closing quote, or nothing after it).
+        let cut = [#"{"region": "eu"#, #"{"region": "eu""#, #"{"region": "eu"}"#, #"{"model": "gpt-4.1-mini"#,
+                   #"{"model": "gpt-4.1-mini", "status_code": 200"#, #"{"model": "gpt-4.1-mini", "status_code": 200}"#]
+        XCTAssertEqual(disagreements(Array(lines.prefix(8)) + cut + [edit(region: #""eu""#)] + cut), [])
     }
 
     /// Every prefix of a remembered line, and of its headers object, is malformed as it is to a

@@ -160,6 +160,25 @@ public final class RecordLabels: Sendable {
     }
 }
 
+/// Parses response-header text a source keeps in its own form (a log line's `headers`
+/// object) into headers: what `RequestRecord.deferHeaders(_:parser:)` keeps beside the bytes.
+/// A type, not a value: the record keeps only its metatype (nothing to retain or release).
+public protocol HeaderTextParser: SendableMetatype {
+    /// The headers of `bytes` (the same ones each time for the same bytes).
+    static func headers(_ bytes: UnsafeBufferPointer<UInt8>) -> [HTTPHeader]
+}
+
+/// A kept record's deferred header text, as a String (see `RequestRecord.owned()`).
+struct OwnedHeaderText: DeferredHeaders {
+    let text: String
+    let parser: any HeaderTextParser.Type
+
+    func materialize() -> [HTTPHeader] {
+        var copy = text
+        return copy.withUTF8 { parser.headers($0) }
+    }
+}
+
 /// One observed upstream request, whatever its source (probe or log line).
 /// A plain value: sources build it, the Recorder consumes it.
 public struct RequestRecord: Sendable {
@@ -215,6 +234,8 @@ public struct RequestRecord: Sendable {
             switch headerStorage {
             case .list(let list): return list
             case .deferred(let deferred): return deferred.materialize()
+            case .borrowed(let bytes, let parser):
+                return parser.headers(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
             }
         }
         set { headerStorage = .list(newValue) }
@@ -260,6 +281,14 @@ public struct RequestRecord: Sendable {
         headerStorage = .deferred(deferred)
     }
 
+    /// Replaces the headers with `parser`'s reading of bytes of the source's buffer, made on
+    /// each read of `headers`: the record then borrows that buffer, as with `borrowRequestID`
+    /// (no box for the bytes, nothing to release). `rateLimit` is left as it is: the source
+    /// sets it from the same headers.
+    public mutating func deferHeaders(_ bytes: BorrowedBytes, parser: any HeaderTextParser.Type) {
+        headerStorage = .borrowed(bytes, parser)
+    }
+
     /// Sets the request id to bytes of the source's buffer, without making a String of them
     /// (a log decoder: most request ids are never read). The record then borrows that buffer:
     /// it is valid only during the call that hands it over, and whoever keeps it keeps
@@ -275,8 +304,10 @@ public struct RequestRecord: Sendable {
         if case .borrowed(let bytes) = requestIDStorage {
             copy.requestIDStorage = .string(bytes.string)
         }
-        if case .deferred(let deferred) = headerStorage {
-            copy.headerStorage = .deferred(deferred.owned())
+        switch headerStorage {
+        case .list: break
+        case .deferred(let deferred): copy.headerStorage = .deferred(deferred.owned())
+        case .borrowed(let bytes, let parser): copy.headerStorage = .deferred(OwnedHeaderText(text: bytes.string, parser: parser))
         }
         return copy
     }
@@ -284,6 +315,7 @@ public struct RequestRecord: Sendable {
     private enum HeaderStorage: Sendable {
         case list([HTTPHeader])
         case deferred(any DeferredHeaders)
+        case borrowed(BorrowedBytes, any HeaderTextParser.Type)
     }
 
     private enum RequestIDStorage: Sendable {
