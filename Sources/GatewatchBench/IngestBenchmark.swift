@@ -35,7 +35,7 @@ enum IngestBenchmark {
     /// A deterministic mix: mostly 200s with rate-limit headers, 429s, 5xx, 400s with the
     /// seeds' bodies, transport failures, truncated answers, speech API lines with URLs.
     static func generate(path: String, lines: Int) {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let models = ["claude-sonnet-4-6", "gpt-4.1-mini", "claude-haiku-4-5", "gemini-2.5-flash", "llama-3.3-70b"]
         let regions = ["us", "eu", "llm-gateway.eu.assemblyai.com", "https://llm-gateway.assemblyai.com/v1/chat/completions"]
         var out = [UInt8]()
@@ -131,17 +131,4 @@ func cpuSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -210,21 +210,7 @@ final class LogLineDecoderTests: XCTestCase {
                      "12345678901234567890", "0.00000000000000000000001", "9999999999999999999", "123456789.123456789123",
                      "1.7976931348623157e308", "4.9e-324", "01", "-", "1.", ".5", "1e", "-x", "00.5", "3.14e", "42 "]
         for text in texts {
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                let base = UnsafePointer(buffer.baseAddress!)
-                var a = JSONScanner(base, count: buffer.count)
-                var b = JSONScanner(base, count: buffer.count)
-                let fused = try? a.scanDouble()
-                let r = try? b.scanNumber()
-                XCTAssertEqual(fused == nil, r == nil, text)
-                if let fused, let r {
-                    XCTAssertEqual(a.i, r.end, text)
-                    let reference = b.double(r.start, r.end)
-                    XCTAssertEqual(fused.bitPattern, reference.bitPattern, text)
-                    XCTAssertEqual(fused, Double(String(text[..<text.index(text.startIndex, offsetBy: r.end)])), text)
-                }
-            }
+            assertScanDoubleMatchesScanNumber(text) { _ in true }
         }
     }
 
@@ -424,5 +410,29 @@ final class LogLineDecoderTests: XCTestCase {
             }
         }
         XCTAssertEqual(disagreements, [], "decoder and Foundation disagree")
+    }
+}
+
+/// `scanDouble` on `text` agrees with `scanNumber` then `double`: the same verdict, the same end
+/// and the same bits; and with Foundation's `Double(_:)` on the number's text when
+/// `foundationAgrees` says the two must agree.
+func assertScanDoubleMatchesScanNumber(_ text: String, foundationAgrees: (String) -> Bool,
+                                       file: StaticString = #filePath, line: UInt = #line) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBufferPointer { buffer in
+        let base = UnsafePointer(buffer.baseAddress!)
+        var a = JSONScanner(base, count: buffer.count)
+        var b = JSONScanner(base, count: buffer.count)
+        let fused = try? a.scanDouble()
+        let r = try? b.scanNumber()
+        XCTAssertEqual(fused == nil, r == nil, text, file: file, line: line)
+        if let fused, let r {
+            XCTAssertEqual(a.i, r.end, text, file: file, line: line)
+            XCTAssertEqual(fused.bitPattern, b.double(r.start, r.end).bitPattern, text, file: file, line: line)
+            let number = String(text[..<text.index(text.startIndex, offsetBy: r.end)])
+            if foundationAgrees(number) {
+                XCTAssertEqual(fused, Double(number), text, file: file, line: line)
+            }
+        }
     }
 }

@@ -320,24 +320,10 @@ final class LogLineTemplateTests: XCTestCase {
         texts += ["0", "0.0", "0.00000000000000000000000001", "1.0000000000000000000001", "12345678", "123456789",
                   "1234567.", "12345678.9", "99999999999999999999", "18446744073709551615", "18446744073709551616"]
         for text in texts {
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                let base = UnsafePointer(buffer.baseAddress!)
-                var a = JSONScanner(base, count: buffer.count)
-                var b = JSONScanner(base, count: buffer.count)
-                let fused = try? a.scanDouble()
-                let r = try? b.scanNumber()
-                XCTAssertEqual(fused == nil, r == nil, text)
-                if let fused, let r {
-                    XCTAssertEqual(a.i, r.end, text)
-                    XCTAssertEqual(fused.bitPattern, b.double(r.start, r.end).bitPattern, text)
-                    // Correctly rounded while the digits fit a Double's mantissa exactly (beyond,
-                    // both round twice, alike: `double`'s documented form).
-                    let prefix = String(text[..<text.index(text.startIndex, offsetBy: r.end)])
-                    if prefix.filter(\.isNumber).count <= 15 && !prefix.contains("e") && !prefix.contains("E") {
-                        XCTAssertEqual(fused, Double(prefix), text)
-                    }
-                }
+            // Correctly rounded while the digits fit a Double's mantissa exactly (beyond, both
+            // round twice, alike: `double`'s documented form).
+            assertScanDoubleMatchesScanNumber(text) { number in
+                number.filter(\.isNumber).count <= 15 && !number.contains("e") && !number.contains("E")
             }
         }
     }
@@ -378,18 +364,5 @@ final class LogLineTemplateTests: XCTestCase {
             #"{"status_code": "m3", "code": 203}"#, #"{"code": 204, "status_code": "m4"}"#,
         ]
         XCTAssertEqual(disagreements(lines, source: s), [])
-    }
-}
-
-/// A small deterministic generator (the tests must not depend on a seedless random source).
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
