@@ -76,14 +76,11 @@ public final class LogLineDecoder {
     /// The previous line's bytes between its members' values, with the fields their keys name.
     private let template = MemberTemplate<Field?>(empty: nil)
 
-    /// The previous line's finish reason (mostly the same again). (Not the model: a log of
-    /// several models in turn misses more than it saves.)
-    private let lastFinishReason = LastString()
-
     /// The last few regions and models with their bytes (a log's lines mostly take turns
-    /// among a handful of each).
-    private let recentRegions = RecentEntries()
-    private let recentModels = RecentEntries()
+    /// among a handful of each), and the previous line's finish reason (mostly the same again).
+    private let recentRegions = RecentValues<StringCache.Entry>(slots: 8)
+    private let recentModels = RecentValues<StringCache.Entry>(slots: 8)
+    private let recentFinishReasons = RecentValues<String>(slots: 1)
 
     /// The previous headers object's bytes between its members' values, with the
     /// `X-RateLimit-*` kinds their names have.
@@ -263,42 +260,9 @@ public final class LogLineDecoder {
                     default: invalid = true
                     }
                 case .region:
-                    if let same = recentRegions.match(&s) {
-                        region = same
-                        break
-                    }
-                    switch try value(&s) {
-                    case .null: region = nil
-                    case .string(let a, let b, let esc):
-                        if esc {
-                            let text = s.string(a, b, escaped: true)
-                            let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
-                            region = StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
-                                                       endpoint: endpoint)
-                        } else {
-                            let entry = strings.entry(s.p, a, b)
-                            recentRegions.keep(s.p + a, b - a, entry)
-                            region = entry
-                        }
-                    default: invalid = true
-                    }
+                    region = try optionalEntry(&s, &invalid, recentRegions)
                 case .model:
-                    if let same = recentModels.match(&s) {
-                        model = same
-                        break
-                    }
-                    switch try value(&s) {
-                    case .null: model = nil
-                    case .string(let a, let b, let esc):
-                        if esc {
-                            model = StringCache.Entry(string: s.string(a, b, escaped: true), isHostOrURL: false, endpoint: nil)
-                        } else {
-                            let entry = strings.entry(s.p, a, b)
-                            recentModels.keep(s.p + a, b - a, entry)
-                            model = entry
-                        }
-                    default: invalid = true
-                    }
+                    model = try optionalEntry(&s, &invalid, recentModels)
                 case .status:
                     if let n = s.plainInteger() {
                         // What the number case below gives for it.
@@ -359,7 +323,7 @@ public final class LogLineDecoder {
                         invalid = true
                     }
                 case .finishReason:
-                    finishReason = try optionalString(&s, &invalid, lastFinishReason)
+                    finishReason = try optionalString(&s, &invalid, recentFinishReasons)
                 case .provider:
                     provider = try optionalString(&s, &invalid)
                 case .url:
@@ -476,9 +440,12 @@ public final class LogLineDecoder {
         }
     }
 
+    /// A string value (or null), recognised among `recent` (when given) by its bytes when it
+    /// is one of them.
     @inline(__always)
-    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool, _ last: LastString? = nil) throws(LogRejection) -> String? {
-        if let last, let same = last.match(&s) {
+    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool,
+                                _ recent: RecentValues<String>? = nil) throws(LogRejection) -> String? {
+        if let recent, let same = recent.match(&s) {
             return same
         }
         switch try value(&s) {
@@ -488,8 +455,33 @@ public final class LogLineDecoder {
                 return s.string(a, b, escaped: true)
             }
             let text = strings.string(s.p, a, b)
-            last?.keep(s.p + a, b - a, text)
+            recent?.keep(s.p + a, b - a, text)
             return text
+        default:
+            invalid = true
+            return nil
+        }
+    }
+
+    /// A string value (or null) as its cache entry, recognised among `recent` by its bytes
+    /// when it is one of them; an escaped string gets an entry of its own (never cached).
+    @inline(__always)
+    private func optionalEntry(_ s: inout JSONScanner, _ invalid: inout Bool, _ recent: RecentValues<StringCache.Entry>) throws(LogRejection) -> StringCache.Entry? {
+        if let same = recent.match(&s) {
+            return same
+        }
+        switch try value(&s) {
+        case .null: return nil
+        case .string(let a, let b, let esc):
+            if esc {
+                let text = s.string(a, b, escaped: true)
+                let endpoint = ProviderInference.isHostOrURL(text) ? ProviderInference.endpoint(text) : nil
+                return StringCache.Entry(string: text, isHostOrURL: endpoint != nil || ProviderInference.isHostOrURL(text),
+                                         endpoint: endpoint)
+            }
+            let entry = strings.entry(s.p, a, b)
+            recent.keep(s.p + a, b - a, entry)
+            return entry
         default:
             invalid = true
             return nil
@@ -512,19 +504,10 @@ public final class LogLineDecoder {
     /// A number written as a string (`"429"`, `" 41 "`), or nil.
     private func numberText(_ s: JSONScanner, _ a: Int, _ b: Int) -> Double? {
         // The common case, a short run of digits without a leading zero ("30", "0"): the
-        // value scanDouble gives, without a scanner.
-        let n = b - a
-        if n > 0 && n <= 15 && (s.p[a] != 0x30 || n == 1) {
-            var v: UInt64 = 0
-            var k = a
-            while k < b {
-                let d = s.p[k] &- 0x30
-                if d >= 10 { break }
-                v = v &* 10 &+ UInt64(d)
-                k &+= 1
-            }
-            if k == b { return Double(v) }
-        }
+        // value scanDouble gives, without a scanner. (`a - 1` and `b` are the string's quotes.)
+        var digits = s
+        digits.i = a &- 1
+        if let v = digits.quotedDigits(), digits.i == b &+ 1 { return Double(v) }
         var start = a, stop = b
         while start < stop, s.p[start] == 0x20 { start += 1 }
         while stop > start, s.p[stop - 1] == 0x20 { stop -= 1 }
@@ -1008,95 +991,63 @@ struct MemberTemplate<Tag> {
     }
 }
 
-/// A field's previous unescaped string value with its bytes: the next line's value, when it is
-/// those bytes between quotes, is that string without scanning or looking it up. (The kept
-/// bytes were validated and hold no quote or backslash, so equal bytes then a quote are the
-/// same string.) Raw storage: no exclusivity checks.
-final class LastString {
-    static let maxLength = 32
-    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: LastString.maxLength)
-    /// -1: nothing kept.
-    private var length = -1
-    private var value = ""
-
-    deinit {
-        bytes.deallocate()
-    }
-
-    /// The kept string when the value at `i` is it again (`i` then after it); nil otherwise.
-    @inline(__always)
-    func match(_ s: inout JSONScanner) -> String? {
-        let n = length
-        let i = s.i
-        guard n >= 0, n &+ 2 <= s.end &- i, s.p[i] == 0x22, s.p[i &+ n &+ 1] == 0x22,
-              bytesEqual(bytes, s.p + (i &+ 1), n) else { return nil }
-        s.i = i &+ n &+ 2
-        return value
-    }
-
-    /// Keeps an unescaped string's validated content bytes and its String.
-    @inline(__always)
-    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ text: String) {
-        guard n <= LastString.maxLength else { return }
-        bytes.update(from: q, count: n)
-        length = n
-        value = text
-    }
-}
-
-/// A field's last few unescaped string values with their bytes and cache entries, tried in
-/// turn: the next line's value, when it is one's bytes between quotes, is that entry without
-/// scanning the string or hashing it. (The kept bytes were validated and hold no quote or
-/// backslash, so equal bytes then a quote are the same string.) A miss replaces the slots in
-/// turn. Raw storage: no exclusivity checks.
-final class RecentEntries {
-    static let slots = 8
-    static let maxLength = 64
-    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: RecentEntries.slots * RecentEntries.maxLength)
+/// A field's last few unescaped string values with their bytes and what the decoder made of
+/// them (a String, or a cache entry), tried in turn: the next line's value, when it is one's
+/// bytes between quotes, is that without scanning the string or looking it up. (The kept bytes
+/// were validated and hold no quote or backslash, so equal bytes then a quote are the same
+/// string.) A miss replaces the slots in turn. Raw storage: no exclusivity checks.
+final class RecentValues<Value> {
+    static var maxLength: Int { 64 }
+    let slots: Int
+    private let bytes: UnsafeMutablePointer<UInt8>
     /// -1: nothing kept in that slot.
-    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: RecentEntries.slots)
-    private let entries = UnsafeMutablePointer<StringCache.Entry?>.allocate(capacity: RecentEntries.slots)
+    private let lengths: UnsafeMutablePointer<Int>
+    private let values: UnsafeMutablePointer<Value?>
     /// The slot the next miss replaces.
     private var next = 0
 
-    init() {
-        lengths.initialize(repeating: -1, count: RecentEntries.slots)
-        entries.initialize(repeating: nil, count: RecentEntries.slots)
+    init(slots: Int) {
+        self.slots = slots
+        bytes = .allocate(capacity: slots * Self.maxLength)
+        lengths = .allocate(capacity: slots)
+        lengths.initialize(repeating: -1, count: slots)
+        values = .allocate(capacity: slots)
+        values.initialize(repeating: nil, count: slots)
     }
 
     deinit {
         bytes.deallocate()
         lengths.deallocate()
-        entries.deinitialize(count: RecentEntries.slots)
-        entries.deallocate()
+        values.deinitialize(count: slots)
+        values.deallocate()
     }
 
-    /// The kept entry whose bytes are the string value at `i` (`i` then after it); nil
+    /// The kept value whose bytes are the string value at `i` (`i` then after it); nil
     /// (nothing consumed) otherwise.
     @inline(__always)
-    func match(_ s: inout JSONScanner) -> StringCache.Entry? {
+    func match(_ s: inout JSONScanner) -> Value? {
         let i = s.i
         let room = s.end &- i
         guard room > 1, s.p[i] == 0x22 else { return nil }
-        for k in 0..<RecentEntries.slots {
+        for k in 0..<slots {
             let n = lengths[k]
             if n >= 0 && n &+ 2 <= room && s.p[i &+ n &+ 1] == 0x22
-                && bytesEqual(bytes + k &* RecentEntries.maxLength, s.p + (i &+ 1), n) {
+                && bytesEqual(bytes + k &* Self.maxLength, s.p + (i &+ 1), n) {
                 s.i = i &+ n &+ 2
-                return entries[k]
+                return values[k]
             }
         }
         return nil
     }
 
-    /// Keeps an unescaped string's validated content bytes and its entry.
+    /// Keeps an unescaped string's validated content bytes and its value.
     @inline(__always)
-    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ entry: StringCache.Entry) {
-        guard n <= RecentEntries.maxLength else { return }
+    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ value: Value) {
+        guard n <= Self.maxLength else { return }
         let k = next
-        next = k == RecentEntries.slots &- 1 ? 0 : k &+ 1
-        (bytes + k &* RecentEntries.maxLength).update(from: q, count: n)
+        next = k == slots &- 1 ? 0 : k &+ 1
+        (bytes + k &* Self.maxLength).update(from: q, count: n)
         lengths[k] = n
-        entries[k] = entry
+        values[k] = value
     }
 }
