@@ -81,6 +81,9 @@ public final class LogLineDecoder {
     private let recentRegions = RecentValues<StringCache.Entry>(slots: 8)
     private let recentModels = RecentValues<StringCache.Entry>(slots: 8)
     private let recentFinishReasons = RecentValues<String>(slots: 1)
+    /// The last few `error` strings and objects (a log's failures repeat a handful of bodies),
+    /// with their text.
+    private let recentErrors = RecentValues<String>(slots: 16, maxLength: 256)
 
     /// The previous headers object's bytes between its members' values, with the
     /// `X-RateLimit-*` kinds their names have.
@@ -298,14 +301,22 @@ public final class LogLineDecoder {
                     }
                 case .error:
                     let start = s.i
+                    if let text = recentErrors.match(&s) {
+                        hasError = true
+                        if s.p[start] == 0x22 { errorBody = nil; errorString = text } else { errorString = nil; errorBody = .json(text) }
+                        break
+                    }
                     switch try value(&s) {
                     case .null, .false:
                         hasError = false; errorBody = nil; errorString = nil
                     case .string(let a, let b, let esc):
-                        hasError = true; errorBody = nil; errorString = s.string(a, b, escaped: esc)
+                        let text = s.string(a, b, escaped: esc)
+                        recentErrors.keep(s.p + start, s.i - start, text)
+                        hasError = true; errorBody = nil; errorString = text
                     case .container:
-                        hasError = true; errorString = nil
-                        errorBody = .json(String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self))
+                        let text = String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self)
+                        if s.p[start] == 0x7B { recentErrors.keep(s.p + start, s.i - start, text) }
+                        hasError = true; errorString = nil; errorBody = .json(text)
                     default: invalid = true
                     }
                 case .latencyMs:
@@ -455,7 +466,7 @@ public final class LogLineDecoder {
                 return s.string(a, b, escaped: true)
             }
             let text = strings.string(s.p, a, b)
-            recent?.keep(s.p + a, b - a, text)
+            recent?.keep(s.p + (a - 1), b - a + 2, text)
             return text
         default:
             invalid = true
@@ -480,7 +491,7 @@ public final class LogLineDecoder {
                                          endpoint: endpoint)
             }
             let entry = strings.entry(s.p, a, b)
-            recent.keep(s.p + a, b - a, entry)
+            recent.keep(s.p + (a - 1), b - a + 2, entry)
             return entry
         default:
             invalid = true
@@ -991,26 +1002,33 @@ struct MemberTemplate<Tag> {
     }
 }
 
-/// A field's last few unescaped string values with their bytes and what the decoder made of
-/// them (a String, or a cache entry), tried in turn: the next line's value, when it is one's
-/// bytes between quotes, is that without scanning the string or looking it up. (The kept bytes
-/// were validated and hold no quote or backslash, so equal bytes then a quote are the same
-/// string.) A miss replaces the slots in turn. Raw storage: no exclusivity checks.
+/// A field's last few string or object values, with their JSON text and what the decoder made
+/// of them (a String, or a cache entry), tried in turn: the next line's value, when its bytes
+/// are one's text, is that without scanning it, validating it again or building its String.
+/// (Only values the grammar accepted are kept, and a string or object ends at its own closing
+/// quote or brace, so equal bytes are the same whole value.) A miss replaces the slots in turn.
+/// Raw storage: no exclusivity checks.
 final class RecentValues<Value> {
-    static var maxLength: Int { 64 }
     let slots: Int
+    /// The longest text kept.
+    let maxLength: Int
     private let bytes: UnsafeMutablePointer<UInt8>
     /// -1: nothing kept in that slot.
     private let lengths: UnsafeMutablePointer<Int>
+    /// Each text's last eight bytes (texts of eight or more): most misses fail on this word.
+    private let tails: UnsafeMutablePointer<UInt64>
     private let values: UnsafeMutablePointer<Value?>
     /// The slot the next miss replaces.
     private var next = 0
 
-    init(slots: Int) {
+    init(slots: Int, maxLength: Int = 96) {
         self.slots = slots
-        bytes = .allocate(capacity: slots * Self.maxLength)
+        self.maxLength = maxLength
+        bytes = .allocate(capacity: slots * maxLength)
         lengths = .allocate(capacity: slots)
         lengths.initialize(repeating: -1, count: slots)
+        tails = .allocate(capacity: slots)
+        tails.initialize(repeating: 0, count: slots)
         values = .allocate(capacity: slots)
         values.initialize(repeating: nil, count: slots)
     }
@@ -1018,36 +1036,41 @@ final class RecentValues<Value> {
     deinit {
         bytes.deallocate()
         lengths.deallocate()
+        tails.deallocate()
         values.deinitialize(count: slots)
         values.deallocate()
     }
 
-    /// The kept value whose bytes are the string value at `i` (`i` then after it); nil
+    /// The kept value whose text is the string or object at `i` (`i` then after it); nil
     /// (nothing consumed) otherwise.
     @inline(__always)
     func match(_ s: inout JSONScanner) -> Value? {
         let i = s.i
         let room = s.end &- i
-        guard room > 1, s.p[i] == 0x22 else { return nil }
+        guard room > 1, s.p[i] == 0x22 || s.p[i] == 0x7B else { return nil }
+        let q = s.p + i
         for k in 0..<slots {
             let n = lengths[k]
-            if n >= 0 && n &+ 2 <= room && s.p[i &+ n &+ 1] == 0x22
-                && bytesEqual(bytes + k &* Self.maxLength, s.p + (i &+ 1), n) {
-                s.i = i &+ n &+ 2
+            if n > 0 && n <= room
+                && (n < 8 || UnsafeRawPointer(q + (n &- 8)).loadUnaligned(as: UInt64.self) == tails[k])
+                && bytesEqual(bytes + k &* maxLength, q, n) {
+                s.i = i &+ n
                 return values[k]
             }
         }
         return nil
     }
 
-    /// Keeps an unescaped string's validated content bytes and its value.
+    /// Keeps the text of a string or object value the grammar just accepted (`n` bytes at
+    /// `q`, quotes or braces included) and its value.
     @inline(__always)
     func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ value: Value) {
-        guard n <= Self.maxLength else { return }
+        guard n <= maxLength else { return }
         let k = next
         next = k == slots &- 1 ? 0 : k &+ 1
-        (bytes + k &* Self.maxLength).update(from: q, count: n)
+        (bytes + k &* maxLength).update(from: q, count: n)
         lengths[k] = n
+        if n >= 8 { tails[k] = UnsafeRawPointer(q + (n &- 8)).loadUnaligned(as: UInt64.self) }
         values[k] = value
     }
 }

@@ -231,6 +231,66 @@ final class LogLineTemplateTests: XCTestCase {
         XCTAssertEqual(disagreements(Array(lines.prefix(8)) + cut + [edit(region: #""eu""#)] + cut), [])
     }
 
+    static let failure = #"{"timestamp": 1795000000.1492, "region": "eu", "model": "gpt-4.1-mini", "status_code": 500, "request_id": "29b7b950-e511-4002-a002-5b150620a835", "error": {"error": "Internal server error"}, "latency_ms": 1736.991}"#
+
+    /// The decoder keeps the last few `error` strings and objects with their text: bodies that
+    /// share a kept one's bytes (prefixes, extensions, the same last bytes, escapes, nesting,
+    /// other kinds), more bodies than it keeps, longer ones than it keeps, and bodies cut at
+    /// the end of the line decode as with a fresh decoder.
+    func testRecentErrorBodiesDecodeAsAFreshDecoder() {
+        func edit(_ error: String) -> String {
+            Self.failure.replacingOccurrences(of: #"{"error": "Internal server error"}"#, with: error)
+        }
+        let long = String(repeating: "x", count: 300)
+        var errors = [
+            #"{"error": "Internal server error"}"#, #"{"error": "Internal server error" }"#, #"{"error": "Internal server erro"}"#,
+            #"{"error": "Internal server errorr"}"#, #"{"error": "External server error"}"#, #"{"error":"Internal server error"}"#,
+            #"{"error": "Internal server error", "code": 500}"#, #"{"error": {"message": "Internal server error"}}"#,
+            #"{"error": "Internal server error"}"#, #"{"error": "Internal "server" error"}"#, #"{}"#, #"{"a":1}"#,
+            #""Internal server error""#, #""Internal server erro""#, #""Internal "server" error""#, #""""#, #""x""#,
+            #"["Internal server error"]"#, "null", "false", "true", "500", #"{"error": "\#(long)"}"#, #""\#(long)""#,
+            #"{"error": "Rate limit exceeded for model gpt-4.1-mini. Please retry after 41 seconds."}"#,
+            #"{"error": "Rate limit exceeded for model llama-3.3-70b. Please retry after 41 seconds."}"#,
+            #""Operation timed out after 30000 milliseconds with 0 bytes received""#,
+        ]
+        errors += (0..<20).map { #"{"error": "body \#($0)"}"# }
+        var lines: [String] = []
+        for (k, e) in errors.enumerated() {
+            lines += [edit(e), edit(errors[(k * 7 + 3) % errors.count]), edit(e), Self.base, edit(e)]
+        }
+        lines += errors.reversed().map(edit)
+        XCTAssertEqual(disagreements(lines), [])
+        // A kept body cut at the end of the line, or followed by something else than a member.
+        let kept = #"{"error": "Internal server error"}"#
+        let cut = [#"{"error": {"error": "Internal server error""#, #"{"error": {"error": "Internal server error"}"#,
+                   #"{"error": {"error": "Internal server error"}}"#, #"{"error": {"error": "Internal server error"}x}"#,
+                   #"{"error": "Internal server error"#, #"{"error": "\#(kept)""#, #"{"error": \#(kept), "status_code": 500}"#]
+        XCTAssertEqual(disagreements([edit(kept)] + cut + [edit(kept)] + cut), [])
+    }
+
+    /// Random edits of a remembered failure line (its error body kept), decoded right after it.
+    func testRandomEditsOfARememberedErrorBody() {
+        let base = Array(Self.failure.utf8)
+        let alphabet = Array(" \t\n,:{}[]\"\\0123456789-.eEtrufalsnXx".utf8)
+        // Half the edits fall in the body (its 36 bytes from the value's opening brace).
+        let failure = Self.failure
+        let body = failure.utf8.distance(from: failure.startIndex, to: failure.range(of: #"{"error""#)!.lowerBound)
+        var rng = SplitMix64(seed: 11)
+        var lines: [String] = []
+        for _ in 0..<2000 {
+            var bytes = base
+            let at = rng.next() % 2 == 0 ? body + Int(rng.next() % 36) : Int(rng.next() % UInt64(bytes.count))
+            let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+            switch rng.next() % 3 {
+            case 0: bytes.remove(at: at)
+            case 1: bytes.insert(byte, at: at)
+            default: bytes[at] = byte
+            }
+            lines += [Self.failure, String(decoding: bytes, as: UTF8.self)]
+        }
+        XCTAssertEqual(disagreements(lines), [])
+    }
+
     /// Every prefix of a remembered line, and of its headers object, is malformed as it is to a
     /// fresh decoder: the template never reads past the end of a line.
     func testEveryPrefixOfARememberedLine() {
