@@ -109,6 +109,16 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual(try record(#"{"timestamp": 1.7950000005e9, "status_code": 200}"#).startTime, 1795000000.5, accuracy: 1e-6)
         XCTAssertEqual(try record(#"{"status_code": 200}"#).startTime, now)
         XCTAssertEqual(try record(#"{"timestamp": null, "status_code": 200}"#).startTime, now)
+        XCTAssertEqual(try record(#"{"timestamp": "2026-11-23t13:30:00.5-04:30", "status_code": 200}"#).startTime, 1795456800.5)
+        XCTAssertEqual(try record(#"{"timestamp": "2024-02-29T23:59:60Z", "status_code": 200}"#).startTime, 1709251200)
+        let bad = ["yesterday", "2026-02-30T00:00:00Z", "2026-11-23T18:00:00", "2026-13-01T00:00:00Z", "2026-04-31T00:00:00Z",
+                   "2025-02-29T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T18:60:00Z", "2026-11-23T18:00:61Z",
+                   "2026-11-23T18:00:00.Z", "2026-11-23T18:00:00Zx", "2026-11-23X18:00:00Z", "2026-11-2318:00:00Z",
+                   "2026-11-23T18:00:00+0200", "2026-11-23T18:00:00+24:00", "2026-11-23T18:00", "2026-1-23T18:00:00Z",
+                   "+2026-11-23T18:00:00Z", "2026-11-23T18:00:00.5"]
+        for text in bad {
+            XCTAssertEqual(rejection(#"{"timestamp": "\#(text)", "status_code": 200}"#), .invalidValue, text)
+        }
         for bad in [#""yesterday""#, #""2026-02-30T00:00:00Z""#, #""2026-11-23T18:00:00""#, "true", "-5", "[1]"] {
             XCTAssertEqual(rejection(#"{"timestamp": \#(bad), "status_code": 200}"#), .invalidValue, bad)
         }
