@@ -107,10 +107,14 @@ enum IngestBenchmark {
             let registry = MetricsRegistry()
             let recorder = LogReplay.recorder(for: source, registry: registry)
             let cpu0 = cpuSeconds()
+            // Decode only: the records are counted through a pointer (a captured `var` would be
+            // boxed, with a runtime exclusivity check per record that replay does not have).
+            let count = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+            count.initialize(to: 0)
+            defer { count.deallocate() }
             do {
-                var count = 0
                 stats = try LogReplay.run(files: [path], source: source, registry: registry,
-                                          ingest: record ? { recorder.record($0) } : { _ in count += 1 })
+                                          ingest: record ? { recorder.record($0) } : { _ in count.pointee &+= 1 })
             } catch {
                 print("replay failed: \(error)")
                 return
