@@ -1,6 +1,6 @@
 import GatewatchCore
 
-/// A decoder's `RecordLabels`, one object per (region string, URL string, model string) seen
+/// A decoder's `RecordLabels`, one object per (region, URL, model, provider string) seen
 /// lately, so the records of one series share one labels object (the Recorder finds their
 /// series by its identity) and the labels are worked out once, not per line.
 ///
@@ -14,6 +14,7 @@ final class LabelsCache {
         let region: StringCache.Entry?
         let url: StringCache.Entry?
         let model: StringCache.Entry?
+        let provider: StringCache.Entry?
     }
 
     /// Two ways per set, as in `StringCache`.
@@ -27,8 +28,8 @@ final class LabelsCache {
     private let recent: UnsafeMutablePointer<Int>
 
     init() {
-        keys = .allocate(capacity: 3 * LabelsCache.slots)
-        keys.initialize(repeating: 0, count: 3 * LabelsCache.slots)
+        keys = .allocate(capacity: 4 * LabelsCache.slots)
+        keys.initialize(repeating: 0, count: 4 * LabelsCache.slots)
         held = .allocate(capacity: LabelsCache.slots)
         held.initialize(repeating: nil, count: LabelsCache.slots)
         values = .allocate(capacity: LabelsCache.slots)
@@ -49,16 +50,17 @@ final class LabelsCache {
     /// The labels for these strings: the cached object, or `make()`'s, kept for next time.
     @inline(__always)
     func labels(region: StringCache.Entry?, url: StringCache.Entry?, model: StringCache.Entry?,
-                make: () -> RecordLabels) -> RecordLabels {
+                provider: StringCache.Entry?, make: () -> RecordLabels) -> RecordLabels {
         let r = LabelsCache.address(region), u = LabelsCache.address(url), m = LabelsCache.address(model)
+        let v = LabelsCache.address(provider)
         var h = r &* 0x9E37_79B9_7F4A_7C15
         h = (h ^ u) &* 0xBF58_476D_1CE4_E5B9
-        h = (h ^ m) &* 0x94D0_49BB_1331_11EB
+        h = (h ^ m ^ v << 1) &* 0x94D0_49BB_1331_11EB
         let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(LabelsCache.slots / 2))
         for way in 0..<2 {
             let slot = 2 &* pair &+ way
-            let key = keys + 3 &* slot
-            if key[0] == r, key[1] == u, key[2] == m, let labels = values[slot] {
+            let key = keys + 4 &* slot
+            if key[0] == r, key[1] == u, key[2] == m, key[3] == v, let labels = values[slot] {
                 recent[pair] = way
                 return labels
             }
@@ -66,11 +68,12 @@ final class LabelsCache {
         let way = 1 &- recent[pair]
         let slot = 2 &* pair &+ way
         let labels = make()
-        let key = keys + 3 &* slot
+        let key = keys + 4 &* slot
         key[0] = r
         key[1] = u
         key[2] = m
-        held[slot] = Held(region: region, url: url, model: model)
+        key[3] = v
+        held[slot] = Held(region: region, url: url, model: model, provider: provider)
         values[slot] = labels
         recent[pair] = way
         return labels

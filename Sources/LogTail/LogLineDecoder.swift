@@ -80,6 +80,7 @@ public final class LogLineDecoder {
     /// among a handful of each), and the previous line's finish reason (mostly the same again).
     private let recentRegions = RecentValues<StringCache.Entry>(slots: 8)
     private let recentModels = RecentValues<StringCache.Entry>(slots: 8)
+    private let recentProviders = RecentValues<StringCache.Entry>(slots: 2)
     private let recentFinishReasons = RecentValues<String>(slots: 1)
     /// The last few `error` strings and objects (a log's failures repeat a handful of bodies),
     /// with their text.
@@ -204,7 +205,7 @@ public final class LogLineDecoder {
         var headerSpan: (Int, Int)?
         var rateLimit = RateLimitBuilder()
         var finishReason: String?
-        var provider: String?
+        var provider: StringCache.Entry?
         var url: StringCache.Entry?
 
         // `member`: the members read so far. Each loop reads the bytes from the end of the value
@@ -336,7 +337,7 @@ public final class LogLineDecoder {
                 case .finishReason:
                     finishReason = try optionalString(&s, &invalid, recentFinishReasons)
                 case .provider:
-                    provider = try optionalString(&s, &invalid)
+                    provider = try optionalEntry(&s, &invalid, recentProviders)
                 case .url:
                     switch try value(&s) {
                     case .null: url = nil
@@ -362,13 +363,9 @@ public final class LogLineDecoder {
         if status == 0 { status = nil }
         guard status != nil || hasError else { return .missingField }
 
-        // The line's provider is rare: its records' labels are not cached.
-        let labels = if let provider, !provider.isEmpty {
-            self.labels(region: region, url: url, model: model, provider: provider)
-        } else {
-            labelsCache.labels(region: region, url: url, model: model) {
-                self.labels(region: region, url: url, model: model, provider: nil)
-            }
+        let labels = labelsCache.labels(region: region, url: url, model: model, provider: provider) {
+            self.labels(region: region, url: url, model: model,
+                        provider: provider.flatMap { $0.string.isEmpty ? nil : $0.string })
         }
 
         var transportFailure: TransportFailure?

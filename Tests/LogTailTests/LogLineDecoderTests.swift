@@ -382,10 +382,20 @@ final class LogLineDecoderTests: XCTestCase {
         XCTAssertEqual([us[0].region, us[0].host ?? "-", us[0].model], ["us", "-", "gpt-4.1-mini"])
         XCTAssertEqual(other[0].model, "claude-haiku-4-5")
 
-        // A provider named by the line is not cached, but its records still say it.
-        let named = try decoder.decode(#"{"region": "us", "model": "gpt-4.1-mini", "status_code": 200, "provider": "openai"}"#, now: now).get()
-        XCTAssertEqual([named.provider, named.region, named.model], ["openai", "us", "gpt-4.1-mini"])
+        // A provider named by the line is part of the series: its records share their own
+        // labels object, and the source's provider comes back without it ("" is none).
+        let named = { (provider: String) in
+            try decoder.decode(#"{"region": "us", "model": "gpt-4.1-mini", "status_code": 200, "provider": "\#(provider)"}"#, now: self.now).get().labels
+        }
+        let openai = try (0..<20).map { _ in try named("openai") }
+        XCTAssertTrue(openai.allSatisfy { $0 === openai[0] })
+        XCTAssertEqual([openai[0].provider, openai[0].region, openai[0].model], ["openai", "us", "gpt-4.1-mini"])
+        XCTAssertFalse(openai[0] === us[0])
+        XCTAssertTrue(try named("") === named(""))
+        XCTAssertEqual(try named("").provider, "assemblyai_llm_gateway")
+        XCTAssertEqual(try named(#"open\u0061i"#).provider, "openai")
         XCTAssertEqual(try decoder.decode(line("us", "gpt-4.1-mini"), now: now).get().provider, "assemblyai_llm_gateway")
+        XCTAssertTrue(try decoder.decode(line("us", "gpt-4.1-mini"), now: now).get().labels === us[0])
     }
 
     /// The decoder's verdict (JSON object or not) agrees with Foundation's parser on thousands of
