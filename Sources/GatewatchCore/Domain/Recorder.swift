@@ -197,8 +197,14 @@ public final class Recorder: Sendable {
                     if !list.contains(where: { $0.0 == c }) { list.append((c, counter)) }
                 }
             }
-            counter.inc(exemplar: Recorder.requestIDExemplar(record))
-            failures.append(record: record, classification: c)
+            // Read once: a log line's record makes a new String at each read.
+            let requestID = record.requestID
+            if let requestID {
+                counter.inc(exemplar: Recorder.requestIDLabel, value: requestID)
+            } else {
+                counter.inc()
+            }
+            failures.append(record: record, classification: c, requestID: requestID)
         }
         h.headroom._withUnsafeGuaranteedRef {
             headroom.record(slot: $0, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
