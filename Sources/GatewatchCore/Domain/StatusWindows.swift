@@ -174,9 +174,16 @@ public final class StatusWindows: Sendable {
     }
 
     /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`)
-    /// and the record's key resolved through `slot` (whose key is the record's).
+    /// and the record's key resolved through `slot` (whose key is the record's). The window
+    /// test is inlined into the caller; a record inside the window is added out of line.
+    @inline(__always)
     func record(slot: Slot, record: RequestRecord, classification: Classification?, now: Double) {
         guard let sample = sample(record, classification, now: now) else { return }
+        add(sample, slot: slot)
+    }
+
+    @inline(never)
+    private func add(_ sample: Sample, slot: Slot) {
         let n = bucketCount
         let cap = maxKeys
         state.withLock { s in
