@@ -39,6 +39,15 @@ public final class Counter: LabeledSeries, Sendable {
         }
     }
 
+    /// Adds 1 with `label=value` as the series' latest exemplar (its value 1): what
+    /// `inc(exemplar: Exemplar(label: label, value: value))` does, without building the
+    /// exemplar and then copying it into the stored form (a recorder does this per failure).
+    public func inc(exemplar label: Exemplar.LabelName, value: String) {
+        whole.wrappingAdd(1, ordering: .relaxed)
+        let stored = StoredExemplar(labels: Exemplar.labels(label, value), value: 1, timestamp: nil)
+        latestExemplar.withLock { $0 = stored }
+    }
+
     /// The current total.
     public var value: Double {
         Double(whole.load(ordering: .relaxed)) + Double(bitPattern: fractionBits.load(ordering: .relaxed))

@@ -79,11 +79,16 @@ public struct Exemplar: Sendable {
 
     /// `init(labelName:labelValue:)` with the name's check done beforehand.
     public init(label: LabelName, value labelValue: String) {
+        self.init(storage: Exemplar.labels(label, labelValue), value: nil, timestamp: nil)
+    }
+
+    /// The kept labels of `init(label:value:)`.
+    @inline(__always)
+    static func labels(_ label: LabelName, _ labelValue: String) -> ExemplarLabels {
         if label.isValid && label.name.utf8.count + labelValue.utf8.count <= Exemplar.maxLabelSetLength {
-            self.init(storage: .one(label.name, labelValue), value: nil, timestamp: nil)
-        } else {
-            self.init(labels: [(label.name, labelValue)])
+            return .one(label.name, labelValue)
         }
+        return Exemplar(labels: [(label.name, labelValue)]).storage
     }
 
     /// A valid name whose value fits the budget untouched; nil when the general rules must run.
@@ -136,6 +141,12 @@ struct StoredExemplar: Sendable {
         labels = exemplar.storage
         value = exemplar.value ?? defaultValue
         timestamp = exemplar.timestamp
+    }
+
+    init(labels: ExemplarLabels, value: Double, timestamp: Double?) {
+        self.labels = labels
+        self.value = value
+        self.timestamp = timestamp
     }
 
     /// Appends ` # {labels} value [timestamp]` (OpenMetrics only).

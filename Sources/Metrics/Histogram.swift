@@ -4,6 +4,7 @@ import Synchronization
 /// counts, sum and count change together under a per-series lock, so a render never sees a
 /// torn observation. NaN and infinite observations are ignored.
 public final class Histogram: LabeledSeries, Sendable {
+    /// The series as a render reads it.
     struct Snapshot {
         /// Per-bucket (not cumulative) counts; the last entry is the `+Inf` bucket.
         var counts: [UInt64]
@@ -11,9 +12,6 @@ public final class Histogram: LabeledSeries, Sendable {
         var count: UInt64 = 0
         /// The latest exemplar of each bucket.
         var exemplars: [StoredExemplar?]
-        /// When each bucket's exemplar was stored by a sampling `observe` (apart from
-        /// `exemplars`, so checking it copies no labels); -infinity otherwise.
-        var exemplarTimes: [Double]
     }
 
     let labelValues: [String]
@@ -22,25 +20,23 @@ public final class Histogram: LabeledSeries, Sendable {
     let bucketPrefix: [UInt8]
     /// Finite upper bounds, ascending; the `+Inf` bucket is implicit.
     let upperBounds: [Double]
-    private let state: Mutex<Snapshot>
+    private let state: Mutex<State>
 
     init(labelNames: [String], labelValues: [String], upperBounds: [Double]) {
         self.labelValues = labelValues
         self.labelBlock = ByteBuffer.labelBlock(names: labelNames, values: labelValues)
         self.bucketPrefix = ByteBuffer.labelBlock(names: labelNames, values: labelValues, openWith: "le")
         self.upperBounds = upperBounds
-        self.state = Mutex(Snapshot(counts: Array(repeating: 0, count: upperBounds.count + 1),
-                                    exemplars: Array(repeating: nil, count: upperBounds.count + 1),
-                                    exemplarTimes: Array(repeating: -.infinity, count: upperBounds.count + 1)))
+        self.state = Mutex(State(upperBounds: upperBounds))
     }
 
     /// Records `v`. With an exemplar, it becomes the latest exemplar of the bucket `v` falls
     /// in (its value defaults to `v`).
     public func observe(_ v: Double, exemplar: Exemplar? = nil) {
         guard v.isFinite else { return }
-        let bucket = bucketIndex(for: v)
         let stored = exemplar.map { StoredExemplar($0, defaultValue: v) }
         state.withLock { state in
+            let bucket = state.bucketIndex(for: v)
             state.counts[bucket] &+= 1
             state.count &+= 1
             state.sum += v
@@ -58,8 +54,8 @@ public final class Histogram: LabeledSeries, Sendable {
     @inline(__always)
     public func observe(_ v: Double, now: Double, exemplarMinAge: Double, exemplar: () -> Exemplar?) {
         guard v.isFinite else { return }
-        let bucket = bucketIndex(for: v)
         state.withLock { state in
+            let bucket = state.bucketIndex(for: v)
             state.counts[bucket] &+= 1
             state.count &+= 1
             state.sum += v
@@ -82,35 +78,85 @@ public final class Histogram: LabeledSeries, Sendable {
 
     /// Cumulative counts per upper bound, ending with `+Inf` (equal to `count`).
     public var cumulativeBucketCounts: [UInt64] {
-        let counts = state.withLock { $0.counts }
+        let counts = snapshot().counts
         var running: UInt64 = 0
         return counts.map { running &+= $0; return running }
     }
 
     func snapshot() -> Snapshot {
-        state.withLock { $0 }
+        state.withLock { state in
+            Snapshot(counts: Array(UnsafeBufferPointer(start: state.counts, count: state.buckets)),
+                     sum: state.sum, count: state.count, exemplars: state.exemplars)
+        }
     }
 
-    /// The first bucket whose upper bound is at least `v`: for the usual dozen buckets the
-    /// count of bounds below `v`, without a branch to mispredict; a binary search above 16.
-    private func bucketIndex(for v: Double) -> Int {
-        if upperBounds.count <= 16 {
-            return upperBounds.withUnsafeBufferPointer { bounds in
-                var below = 0
-                for b in bounds { below &+= v > b ? 1 : 0 }
-                return below
-            }
-        }
-        var low = 0
-        var high = upperBounds.count
-        while low < high {
-            let mid = (low + high) / 2
-            if v <= upperBounds[mid] {
-                high = mid
+    /// The counts, owned by `state`. Counts and exemplar times are raw storage allocated once,
+    /// so an observation is a few plain stores (an array in a struct costs a uniqueness check
+    /// per write).
+    private struct State: ~Copyable {
+        /// Buckets, `+Inf` included.
+        let buckets: Int
+        let counts: UnsafeMutablePointer<UInt64>
+        /// When each bucket's exemplar was stored by a sampling `observe` (apart from
+        /// `exemplars`, so checking it copies no labels); -infinity otherwise.
+        let exemplarTimes: UnsafeMutablePointer<Double>
+        /// With at most 15 bounds: the bounds padded with +infinity to 16, for a four-step
+        /// search without branches; nil with more.
+        let searchTable: UnsafeMutablePointer<Double>?
+        /// The finite bounds, for the binary search of longer lists.
+        let upperBounds: [Double]
+        var exemplars: [StoredExemplar?]
+        var sum = 0.0
+        var count: UInt64 = 0
+
+        init(upperBounds: [Double]) {
+            buckets = upperBounds.count + 1
+            counts = .allocate(capacity: buckets)
+            counts.initialize(repeating: 0, count: buckets)
+            exemplarTimes = .allocate(capacity: buckets)
+            exemplarTimes.initialize(repeating: -.infinity, count: buckets)
+            if upperBounds.count <= 15 {
+                let table = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+                table.initialize(repeating: .infinity, count: 16)
+                for (i, b) in upperBounds.enumerated() { table[i] = b }
+                searchTable = table
             } else {
-                low = mid + 1
+                searchTable = nil
             }
+            self.upperBounds = upperBounds
+            exemplars = Array(repeating: nil, count: buckets)
         }
-        return low
+
+        deinit {
+            counts.deallocate()
+            exemplarTimes.deallocate()
+            searchTable?.deallocate()
+        }
+
+        /// The first bucket whose upper bound is at least `v` (finite): the number of bounds
+        /// below `v`. For the usual dozen buckets, four halvings of the padded table, each a
+        /// compare and a conditional add (no branch to mispredict; +infinity is never below);
+        /// a binary search above 15 bounds.
+        @inline(__always)
+        func bucketIndex(for v: Double) -> Int {
+            if let t = searchTable {
+                var i = v > t[7] ? 8 : 0
+                i &+= v > t[i &+ 3] ? 4 : 0
+                i &+= v > t[i &+ 1] ? 2 : 0
+                i &+= v > t[i] ? 1 : 0
+                return i
+            }
+            var low = 0
+            var high = upperBounds.count
+            while low < high {
+                let mid = (low + high) / 2
+                if v <= upperBounds[mid] {
+                    high = mid
+                } else {
+                    low = mid + 1
+                }
+            }
+            return low
+        }
     }
 }

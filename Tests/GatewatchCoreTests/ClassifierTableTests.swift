@@ -234,6 +234,11 @@ final class ClassifierTableTests: XCTestCase {
             .json("{\"status\": \"error\", \"error\": \"Audio duration is too short.\"}"),
             .json("{\"error\": \"zorp blib\"}"),
             .text(String(repeating: "x", count: 2000)),
+            // Empty, unicode, and bodies at and past the cache's 1 KiB of kept bytes, equal
+            // but for their last byte.
+            .json(""), .text(""), .text("ünïcödé error 🚀 rate limit"),
+            .json(String(repeating: "y", count: 1024)), .json(String(repeating: "y", count: 1023) + "z"),
+            .json(String(repeating: "y", count: 1025)),
             nil,
         ]
         var seen = Set<String>()
@@ -250,5 +255,25 @@ final class ClassifierTableTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(seen.count, 4)
+        // More distinct bodies than the cache holds, twice over: evicted and re-read answers.
+        let many: [ErrorBody] = (0..<600).map { i in
+            i % 3 == 0 ? .json("{\"error\": \"Rate limit exceeded \(i)\"}")
+                : i % 3 == 1 ? .json("{\"error\": \"zorp \(i)\"}") : .text("Authentication error \(i)")
+        }
+        for _ in 0..<2 {
+            for (i, body) in many.enumerated() {
+                let record = classifierRecord(status: [400, 401, 429][i % 3], body: body)
+                XCTAssertEqual(shared.classify(record, api: .assemblyAILLMGateway),
+                               ErrorClassifier().classify(record, api: .assemblyAILLMGateway), "\(body)")
+            }
+        }
+        // Logged transport errors are cached under status 0, apart from bodies of the same text.
+        for message in ["connect ETIMEDOUT 10.0.0.1:443", "getaddrinfo ENOTFOUND x", "zorp 3", "connect ETIMEDOUT 10.0.0.1:443"] {
+            for record in [classifierRecord(status: 0, body: nil, transport: .message(message)),
+                           classifierRecord(status: 400, body: .text(message))] {
+                XCTAssertEqual(shared.classify(record, api: .openAICompatible),
+                               ErrorClassifier().classify(record, api: .openAICompatible), message)
+            }
+        }
     }
 }

@@ -141,6 +141,22 @@ final class HeadroomTrackerTests: XCTestCase {
         XCTAssertEqual(window(1_260.0), 0)
     }
 
+    func testTrailingCountsAroundZeroAndBeforeTheEpoch() {
+        // Negative times take the floor (-0.5 is second -1, -60.5 second -61), as the window
+        // reads them; -0.0 is second 0.
+        let t = HeadroomTracker(time: ManualTimeSource(0))
+        func window(_ at: Double) -> Int { t.snapshot(at: at).first?.windowRequests ?? -1 }
+        for at in [-61.5, -60.5, -0.5] { t.countRequest(provider: p, region: "us", model: model, at: at) }
+        // Second -1 took the slot of second -61 (60 s apart): seconds -120...-61 hold -62 only.
+        XCTAssertEqual(window(-61.0), 1)
+        XCTAssertEqual(window(-0.25), 1)   // seconds -60...-1: the -0.5
+        for at in [-0.0, 0.0, 0.5] { t.countRequest(provider: p, region: "us", model: model, at: at) }
+        XCTAssertEqual(window(0.75), 4)    // seconds -59...0: -1 and three in second 0
+        t.countRequest(provider: p, region: "us", model: model, at: 59.5)  // second 59 takes second -1's slot
+        XCTAssertEqual(window(59.75), 4)   // seconds 0...59
+        XCTAssertEqual(window(60.0), 1)    // seconds 1...60: 59.5 only
+    }
+
     func testTTLExpiry() {
         let clock = ManualTimeSource(10_000)
         let t = HeadroomTracker(ttl: 3600, time: clock)

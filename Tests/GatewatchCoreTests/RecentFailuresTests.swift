@@ -146,4 +146,84 @@ final class RecentFailuresTests: XCTestCase {
         XCTAssertEqual(ring.count, 40_000)
         XCTAssertEqual(ring.query(since: 1_795_000_003).count, 10_000)
     }
+
+    func testWrapAroundKeepsEachSlotsOwnBodyAndRequestID() {
+        let ring = RecentFailures(capacity: 4, redactor: Redactor())
+        // Bodies of odd lengths (empty, one byte, 15/16 bytes around the small-string size,
+        // longer than the 4 KiB cut, non-ASCII), request ids present, absent and non-ASCII.
+        let bodies = ["", "x", String(repeating: "a", count: 15), String(repeating: "b", count: 16),
+                      "ünïcödé 错误 🚀 body", String(repeating: "z", count: 5000), #"{"error": "Service Unavailable"}"#]
+        let ids: [String?] = ["req-0", nil, "ид-запроса-🚀", String(repeating: "r", count: 200)]
+        var expected: [(body: String, id: String?, time: Double)] = []
+        for i in 0..<23 {
+            var r = record(i, body: bodies[i % bodies.count])
+            r.requestID = ids[i % ids.count]
+            ring.append(record: r, classification: Classification(.server, "status_503"))
+            expected.append((RecentFailures.cut(bodies[i % bodies.count], maxBytes: RecentFailures.maxBodyBytes),
+                             ids[i % ids.count], r.startTime))
+            if i % 5 == 2 {
+                // A query now and then, so some slots are overwritten after being redacted.
+                XCTAssertEqual(ring.query(limit: 1).first?.body, expected.last?.body)
+            }
+        }
+        let got = ring.query()
+        XCTAssertEqual(got.count, 4)
+        XCTAssertEqual(got.map(\.body), expected.suffix(4).reversed().map(\.body))
+        XCTAssertEqual(got.map(\.requestID), expected.suffix(4).reversed().map(\.id))
+        XCTAssertEqual(got.map(\.time), expected.suffix(4).reversed().map(\.time))
+        XCTAssertEqual(ring.query(), got)
+    }
+
+    func testTransportFailureTexts() {
+        let ring = RecentFailures(capacity: 3, redactor: Redactor())
+        let curl = RequestRecord(provider: "p", region: "us", source: .probe, origin: "probe-a",
+                                 transportFailure: .curl(code: 28, message: "Operation timed out after 5000 ms"),
+                                 startTime: 1, requestID: nil)
+        ring.append(record: curl, classification: Classification(.timeout, "response_timeout"))
+        let message = RequestRecord(provider: "p", region: "us", source: .log, statusCode: 0,
+                                    transportFailure: .message("getaddrinfo ENOTFOUND api.example"), startTime: 2)
+        ring.append(record: message, classification: Classification(.network, "dns"))
+        let nothing = RequestRecord(provider: "p", region: "us", source: .log, statusCode: 418, startTime: 3)
+        ring.append(record: nothing, classification: Classification(.other, "other"))
+        let got = ring.query()
+        XCTAssertEqual(got.map(\.body), ["", "getaddrinfo ENOTFOUND api.example", "curl error 28: Operation timed out after 5000 ms"])
+        XCTAssertEqual(got.map(\.statusCode), [418, nil, nil])
+        XCTAssertEqual(got.map(\.log), [nil, nil, "probe-a"])
+        XCTAssertEqual(got.map(\.source), [.log, .log, .probe])
+        XCTAssertEqual(ring.entry(record: curl, classification: Classification(.timeout, "response_timeout")), got[2])
+    }
+
+    func testReadyEntriesMixWithRecordedOnes() {
+        let ring = RecentFailures(capacity: 3, redactor: Redactor(secrets: ["secret-value-123"]))
+        let ready = FailureEntry(time: 5, provider: "p", region: "eu", host: nil, model: "m", statusCode: 500,
+                                 errorClass: .server, reason: "status_500", requestID: "id-ready",
+                                 body: "as given secret-value-123", source: .probe, log: "probe-b")
+        ring.append(record: record(0, body: "one secret-value-123"), classification: Classification(.server, "status_503"))
+        ring.append(ready)
+        ring.append(record: record(1, body: "two"), classification: Classification(.server, "status_503"))
+        XCTAssertEqual(ring.query().map(\.body), ["two", "as given secret-value-123", "one [REDACTED]"])
+        XCTAssertEqual(ring.query(region: "eu", model: "m"), [ready])
+        // Overwriting a ready slot with a recorded failure, and a redacted one with a ready entry.
+        ring.append(record: record(2, body: "three"), classification: Classification(.server, "status_503"))
+        ring.append(ready)
+        XCTAssertEqual(ring.query().map(\.body), ["as given secret-value-123", "three", "two"])
+    }
+
+    func testManyRedactorsOverAWrappingRing() {
+        // Each entry is redacted with the redactor in force at its append, however many
+        // reloads came between (the ring drops redactors no held entry needs).
+        let ring = RecentFailures(capacity: 5, redactor: Redactor(secrets: ["secret-number-0"]))
+        for i in 0..<40 {
+            ring.append(record: record(i, body: "keys secret-number-\(i / 3) secret-number-\(i / 3 + 1)"),
+                        classification: Classification(.server, "status_503"))
+            if i % 3 == 2 { ring.setRedactor(Redactor(secrets: ["secret-number-\((i + 1) / 3)"])) }
+            if i == 17 { _ = ring.query(limit: 2) }
+        }
+        let got = ring.query()
+        XCTAssertEqual(got.count, 5)
+        for (k, e) in got.enumerated() {
+            let i = 39 - k
+            XCTAssertEqual(e.body, "keys [REDACTED] secret-number-\(i / 3 + 1)", "entry \(i)")
+        }
+    }
 }

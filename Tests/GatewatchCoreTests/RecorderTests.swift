@@ -203,6 +203,26 @@ final class RecorderTests: XCTestCase {
         }
     }
 
+    func testProviderAPIsReloadReplacesCachedHandles() {
+        let time = ManualTimeSource(t0)
+        let (_, recorder) = makeRecorder(time: time)
+        // One labels object throughout, as a log decoder shares it: its cached handles carry
+        // the provider's API, so a reload must drop them.
+        let labels = RecordLabels(provider: "llmai", region: "us", model: "m", origin: "app")
+        let failed = RequestRecord(labels: labels, source: .log, statusCode: 404, startTime: t0, latency: 0.2,
+                                   errorBody: .text("404: Not Found"))
+        let asSpeech = ErrorClassifier().classify(failed, api: .assemblyAISpeech)
+        let asOpenAI = ErrorClassifier().classify(failed, api: .openAICompatible)
+        XCTAssertNotEqual(asSpeech, asOpenAI)
+        XCTAssertEqual(recorder.record(failed), asOpenAI)
+        recorder.setProviderAPIs(["llmai": .assemblyAISpeech])
+        XCTAssertEqual(recorder.record(failed), asSpeech)
+        XCTAssertEqual(recorder.record(failed), asSpeech)
+        recorder.setProviderAPIs([:])
+        XCTAssertEqual(recorder.record(failed), asOpenAI)
+        XCTAssertEqual(recorder.requests.labels(["404", "m", "llmai", "us", "log"]).value, 4)
+    }
+
     func testARecordsLabelSettersLeaveSharedLabelsAlone() {
         let shared = RecordLabels(provider: "p", region: "eu", host: "h", model: "m", origin: "app")
         let a = RequestRecord(labels: shared, source: .log, statusCode: 200, startTime: t0)

@@ -103,15 +103,19 @@ final class RegistryTests: XCTestCase {
     }
 
     func testHistogramBucketsEveryValueLeAsPrometheusDoes() {
-        // A dozen bounds (counted without branches) and forty (binary search): each value
-        // lands in the first bucket whose bound is at least it, bounds themselves included.
-        for bounds in [[0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80], (1...40).map { Double($0) / 4 }] {
+        // Up to 15 bounds (a four-step search of the bounds padded to 16) and more (binary
+        // search): each value lands in the first bucket whose bound is at least it, bounds
+        // themselves included; both observe paths.
+        let lists: [[Double]] = [[0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80], (1...40).map { Double($0) / 4 },
+                                 [], [1], (1...15).map { Double($0) }, (1...16).map { Double($0) }]
+        for bounds in lists {
             let h = MetricsRegistry().histogram("h", help: "h", buckets: bounds).labels()
             var expected = [UInt64](repeating: 0, count: bounds.count + 1)
             let values = bounds + bounds.map { $0.nextUp } + bounds.map { $0.nextDown } + [-1, 0, 1e9, -Double.greatestFiniteMagnitude]
             for v in values {
                 h.observe(v)
-                expected[bounds.firstIndex { v <= $0 } ?? bounds.count] += 1
+                h.observe(v, now: 0, exemplarMinAge: 1) { nil }
+                expected[bounds.firstIndex { v <= $0 } ?? bounds.count] += 2
             }
             var running: UInt64 = 0
             XCTAssertEqual(h.cumulativeBucketCounts, expected.map { running += $0; return running }, "\(bounds.count) bounds")
@@ -135,6 +139,24 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(histogram.count, 2)
         XCTAssertEqual(histogram.sum, 5.5)
         XCTAssertEqual(histogram.cumulativeBucketCounts, [1, 2])
+    }
+
+    func testCounterIncWithExemplarLabelIsIncWithThatExemplar() {
+        let label = Exemplar.LabelName("request_id")
+        for value in ["abc-123", String(repeating: "é", count: 300), ""] {
+            let registry = MetricsRegistry()
+            let family = registry.counter("c_total", help: "h", labelNames: ["k"])
+            family.labels(["fast"]).inc(exemplar: label, value: value)
+            family.labels(["fast"]).inc(exemplar: label, value: value)
+            family.labels(["general"]).inc(exemplar: Exemplar(label: label, value: value))
+            family.labels(["general"]).inc(exemplar: Exemplar(label: label, value: value))
+            XCTAssertEqual(family.labels(["fast"]).value, 2)
+            let lines = String(decoding: registry.render(.openMetrics), as: UTF8.self).split(separator: "\n")
+            let fast = lines.first { $0.hasPrefix("c_total{k=\"fast\"}") }
+            let general = lines.first { $0.hasPrefix("c_total{k=\"general\"}") }
+            XCTAssertNotNil(fast)
+            XCTAssertEqual(fast?.replacingOccurrences(of: "fast", with: "general"), general.map(String.init))
+        }
     }
 
     func testGaugeSetIncDec() {

@@ -1,4 +1,6 @@
+import Foundation
 import Synchronization
+
 /// Gives every failed upstream request exactly one (class, reason) of CONTRACT section 4.
 ///
 /// Reads the transport failure if there is one, else the status, then the body: JSON
@@ -73,68 +75,124 @@ public struct ErrorClassifier: Sendable {
 /// on every line), so a log repeating the same error bodies reads each body once (a logged
 /// transport error string is keyed with status 0). The answer is a function of those three,
 /// so a hit gives exactly what classifying again would.
+///
+/// A hit is most failed lines' classification, so the table is raw storage allocated once:
+/// each slot's body bytes sit in a fixed stretch of one arena and are compared with `memcmp`
+/// (no entry copied out, no String compared, no copy-on-write checks).
 private final class BodyCache: Sendable {
     private static let slots = 128
-    /// Longer bodies are classified every time (bounds the memory held).
+    /// Longer bodies are classified every time (bounds the memory held: one arena of
+    /// `slots` × this many bytes).
     private static let maxBodyBytes = 1024
 
     private struct Entry {
-        var api: ProviderAPI
-        var status: Int
-        var body: ErrorBody
+        /// The key's hash; 0 for an empty slot, checked before anything else.
+        var hash: UInt64 = 0
+        var api = ProviderAPI.openAICompatible
+        var status = 0
+        var isJSON = false
+        /// The body's UTF-8 length; its bytes are the slot's stretch of `Table.bytes`.
+        var length = 0
         var result: Classification?
     }
 
-    private struct Table {
-        var entries = [Entry?](repeating: nil, count: BodyCache.slots)
-        /// Per slot, its entry's hash (0: none), checked before the entry is read.
-        var hashes = [UInt64](repeating: 0, count: BodyCache.slots)
+    private struct Table: ~Copyable {
+        let entries: UnsafeMutablePointer<Entry>
+        let bytes: UnsafeMutablePointer<UInt8>
         /// Per pair, the slot that hit last: a miss replaces the other.
-        var recent = [Int](repeating: 0, count: BodyCache.slots / 2)
+        let recent: UnsafeMutablePointer<Int>
+
+        init() {
+            entries = .allocate(capacity: BodyCache.slots)
+            entries.initialize(repeating: Entry(), count: BodyCache.slots)
+            bytes = .allocate(capacity: BodyCache.slots * BodyCache.maxBodyBytes)
+            recent = .allocate(capacity: BodyCache.slots / 2)
+            recent.initialize(repeating: 0, count: BodyCache.slots / 2)
+        }
+
+        deinit {
+            entries.deinitialize(count: BodyCache.slots)
+            entries.deallocate()
+            bytes.deallocate()
+            recent.deallocate()
+        }
+
+        /// The slot of `pair` holding the key, or nil.
+        func find(pair: Int, hash: UInt64, api: ProviderAPI, status: Int, isJSON: Bool, body: LentBytes) -> Int? {
+            for way in 0..<2 {
+                let slot = 2 &* pair &+ way
+                let e = entries + slot
+                guard e.pointee.hash == hash, e.pointee.status == status, e.pointee.api == api,
+                      e.pointee.isJSON == isJSON, e.pointee.length == body.count else { continue }
+                if body.count == 0 || memcmp(bytes + slot &* BodyCache.maxBodyBytes, body.base!, body.count) == 0 {
+                    return slot
+                }
+            }
+            return nil
+        }
     }
 
     private let table = Mutex(Table())
 
+    /// A body's bytes, lent to the locked closures of one `classification` call (which read
+    /// them before returning). `@unchecked`: a pointer is not `Sendable`, and nothing keeps it
+    /// past the call that lends it.
+    private struct LentBytes: @unchecked Sendable {
+        let base: UnsafePointer<UInt8>?
+        let count: Int
+    }
+
     @inline(__always)
     func classification(api: ProviderAPI, status: Int, body: ErrorBody,
                         _ compute: () -> Classification?) -> Classification? {
-        var text = body.text
+        var text: String
+        let isJSON: Bool
+        switch body {
+        case .json(let s):
+            text = s
+            isJSON = true
+        case .text(let s):
+            text = s
+            isJSON = false
+        }
         let n = text.utf8.count
         guard n <= BodyCache.maxBodyBytes else { return compute() }
-        var h = UInt64(truncatingIfNeeded: status &* 31 &+ n) &* 0x9E37_79B9_7F4A_7C15
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var k = 0
-            while k &+ 8 <= n {
-                h = (h ^ UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 29
-                k &+= 8
-            }
-            while k < n {
-                h = (h ^ UInt64(base[k])) &* 0x100_0000_01B3
-                k &+= 1
-            }
-        }
-        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-        let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots / 2))
-        let hit = table.withLock { t -> Classification?? in
-            for way in 0..<2 {
-                let slot = 2 &* pair &+ way
-                if t.hashes[slot] == h, let e = t.entries[slot], e.status == status, e.api == api, e.body == body {
-                    t.recent[pair] = way
-                    return .some(e.result)
+        return text.withUTF8 { buffer -> Classification? in
+            let bytes = LentBytes(base: buffer.baseAddress, count: buffer.count)
+            var h = UInt64(truncatingIfNeeded: status &* 31 &+ n) &* 0x9E37_79B9_7F4A_7C15
+            if let base = bytes.base {
+                var k = 0
+                while k &+ 8 <= n {
+                    h = (h ^ UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                    h ^= h >> 29
+                    k &+= 8
+                }
+                while k < n {
+                    h = (h ^ UInt64(base[k])) &* 0x100_0000_01B3
+                    k &+= 1
                 }
             }
-            return .none
+            h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+            h |= 1  // 0 marks an empty slot
+            let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots / 2))
+            let hit = table.withLock { t -> Classification?? in
+                guard let slot = t.find(pair: pair, hash: h, api: api, status: status, isJSON: isJSON, body: bytes) else {
+                    return .none
+                }
+                t.recent[pair] = slot & 1
+                return .some(t.entries[slot].result)
+            }
+            if let hit { return hit }
+            let result = compute()
+            table.withLock { t in
+                let slot = 2 &* pair &+ (1 &- t.recent[pair])
+                if let base = bytes.base {
+                    (t.bytes + slot &* BodyCache.maxBodyBytes).update(from: base, count: n)
+                }
+                t.entries[slot] = Entry(hash: h, api: api, status: status, isJSON: isJSON, length: n, result: result)
+                t.recent[pair] = slot & 1
+            }
+            return result
         }
-        if let hit { return hit }
-        let result = compute()
-        table.withLock { t in
-            let way = 1 &- t.recent[pair]
-            t.entries[2 &* pair &+ way] = Entry(api: api, status: status, body: body, result: result)
-            t.hashes[2 &* pair &+ way] = h
-            t.recent[pair] = way
-        }
-        return result
     }
 }

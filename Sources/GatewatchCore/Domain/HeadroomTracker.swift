@@ -290,9 +290,18 @@ public final class HeadroomTracker: Sendable {
             if t > lastSeen { lastSeen = t }
             if let obs = observedAt, t > obs { sinceObservation &+= 1 }
             guard abs(t) < 1e15 else { return }  // not a plausible unix time (or NaN): not bucketed
-            let second = Int64(t.rounded(.down))
+            // The second and its slot; for the usual t ≥ 0 truncation is the floor and the
+            // remainder is never negative (no libm call, one remainder).
+            let second: Int64
+            let slot: Int
             let n = Int64(HeadroomTracker.windowSeconds)
-            let slot = Int(((second % n) + n) % n)
+            if t >= 0 {
+                second = Int64(t)
+                slot = Int(second % n)
+            } else {
+                second = Int64(t.rounded(.down))
+                slot = Int(((second % n) + n) % n)
+            }
             if slotSecond[slot] == second {
                 slotCount[slot] &+= 1
             } else if slotSecond[slot] < second {

@@ -105,14 +105,19 @@ public struct FailureList: Sendable, Equatable, Codable {
 /// A bounded ring of the most recent failed requests (`limits.recent_failures`); the oldest
 /// entry is overwritten once full.
 ///
-/// Thread-safe: any thread may append or query.
+/// Thread-safe: any thread may append or query; each call takes one lock.
 ///
 /// Redaction is lazy: `append(record:classification:)` stores the entry's text as received,
-/// with the redactor in force at that moment, and an entry is redacted (and its body cut to
-/// `maxBodyBytes`) the first time a query reaches it; entries overwritten before any query
-/// never pay for it (on a busy log most failures are). The cost: until then the unredacted text
-/// (and any API key in it) sits in this process's memory, as it already did in the record it
-/// came from; nothing ever leaves the ring unredacted.
+/// and an entry is redacted (and its body cut to `maxBodyBytes`) with the redactor in force at
+/// its append the first time a query reaches it; entries overwritten before any query never
+/// pay for it (on a busy log most failures are). The cost: until then the unredacted text (and
+/// any API key in it) sits in this process's memory, as it already did in the record it came
+/// from; nothing ever leaves the ring unredacted.
+///
+/// Appending is the hot path (every failed log line), so a slot is a fixed record of plain
+/// fields written in place: the record's labels object and the Strings it already had (body,
+/// request id) are kept by reference, nothing is built until a query asks, and overwriting a
+/// slot releases what it held without destroying an enum or an entry.
 public final class RecentFailures: Sendable {
     /// Bodies are cut to this many UTF-8 bytes (on a character boundary).
     public static let maxBodyBytes = 4096
@@ -121,37 +126,61 @@ public final class RecentFailures: Sendable {
     static let preRedactionBytes = 64 * 1024
 
     public let capacity: Int
-    private let redactorBox: Mutex<Redactor>
     private let ring: Mutex<Ring>
 
     /// - Parameter capacity: entries kept (values below 1 are taken as 1).
     public init(capacity: Int, redactor: Redactor) {
         self.capacity = max(1, capacity)
-        self.redactorBox = Mutex(redactor)
-        self.ring = Mutex(Ring(capacity: max(1, capacity)))
+        self.ring = Mutex(Ring(capacity: max(1, capacity), redactor: redactor))
     }
 
-    /// Replaces the redactor (a reload may change the configured keys); later entries use it.
+    /// Replaces the redactor (a reload may change the configured keys); later entries use it,
+    /// entries appended before keep the one in force when they were.
     public func setRedactor(_ redactor: Redactor) {
-        redactorBox.withLock { $0 = redactor }
+        ring.withLock { $0.setRedactor(redactor) }
     }
 
     /// Stores a failed request. `classification` is the one the classifier gave `record`.
     /// Redacted later, with the redactor in force now (see the type's comment).
     public func append(record: RequestRecord, classification: Classification) {
-        let redactor = redactorBox.withLock { $0 }
-        let raw = RawFailure(record: record, classification: classification)
-        ring.withLock { $0.append(.raw(raw, redactor)) }
+        append(record: record, classification: classification, requestID: record.requestID)
+    }
+
+    /// `append(record:classification:)` with `record.requestID` read by the caller: the
+    /// recorder needs it for the errors counter's exemplar too, and reading it from a log
+    /// line's record makes a new String each time.
+    func append(record: borrowing RequestRecord, classification: Classification, requestID: String?) {
+        var text: String?
+        var curlCode: Int?
+        if let body = record.errorBody {
+            text = body.text
+        } else if let failure = record.transportFailure {
+            switch failure {
+            case .curl(let code, let message):
+                text = message
+                curlCode = code
+            case .message(let message):
+                text = message
+            }
+        }
+        let labels = record.labels
+        let source = record.source
+        let time = record.startTime
+        let statusCode = record.statusCode.flatMap { $0 > 0 ? $0 : nil }
+        ring.withLock { ring in
+            ring.append(labels: labels, source: source, time: time, statusCode: statusCode,
+                        classification: classification, requestID: requestID, text: text, curlCode: curlCode)
+        }
     }
 
     /// Stores an entry as given (already redacted).
     public func append(_ entry: FailureEntry) {
-        ring.withLock { $0.append(.ready(entry)) }
+        ring.withLock { $0.append(redacted: entry) }
     }
 
     /// The entry `append(record:classification:)` would store: redacted, body cut at 4 KiB.
     public func entry(record: RequestRecord, classification: Classification) -> FailureEntry {
-        let redactor = redactorBox.withLock { $0 }
+        let redactor = ring.withLock { $0.currentRedactor }
         return RecentFailures.redacted(RecentFailures.rawEntry(record: record, classification: classification),
                                        with: redactor)
     }
@@ -159,53 +188,25 @@ public final class RecentFailures: Sendable {
     /// The entry of a failed request before redaction: the body (or transport error) as received,
     /// cut at `preRedactionBytes`.
     static func rawEntry(record: RequestRecord, classification: Classification) -> FailureEntry {
-        RawFailure(record: record, classification: classification).entry
-    }
-
-    /// A failed request as appended, before redaction: what its entry is made of, kept as the
-    /// record had it (one reference for its labels, the body unread), so appending a failure
-    /// that is overwritten before any query costs little. `entry` builds the entry.
-    private struct RawFailure {
-        let labels: RecordLabels
-        let source: RecordSource
-        let time: Double
-        let statusCode: Int?
-        let classification: Classification
-        let requestID: String?
-        let errorBody: ErrorBody?
-        let transportFailure: TransportFailure?
-
-        init(record: borrowing RequestRecord, classification: Classification) {
-            labels = record.labels
-            source = record.source
-            time = record.startTime
-            statusCode = record.statusCode
-            self.classification = classification
-            requestID = record.requestID
-            errorBody = record.errorBody
-            transportFailure = record.transportFailure
-        }
-
-        /// The entry, unredacted: the body (or transport error) cut at `preRedactionBytes`.
-        var entry: FailureEntry {
-            var raw: String
-            if let body = errorBody {
-                raw = body.text
-            } else if let failure = transportFailure {
-                switch failure {
-                case .curl(let code, let message): raw = "curl error \(code): \(message)"
-                case .message(let message): raw = message
-                }
-            } else {
-                raw = ""
+        var slot = Slot()
+        if let body = record.errorBody {
+            slot.text = body.text
+        } else if let failure = record.transportFailure {
+            switch failure {
+            case .curl(let code, let message):
+                slot.text = message
+                slot.curlCode = code
+            case .message(let message):
+                slot.text = message
             }
-            raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
-            return FailureEntry(
-                time: time, provider: labels.provider, region: labels.region, host: labels.host, model: labels.model,
-                statusCode: statusCode.flatMap { $0 > 0 ? $0 : nil },
-                errorClass: classification.errorClass, reason: classification.reason,
-                requestID: requestID, body: raw, source: source, log: labels.origin)
         }
+        slot.labels = record.labels
+        slot.source = record.source
+        slot.time = record.startTime
+        slot.statusCode = record.statusCode.flatMap { $0 > 0 ? $0 : nil }
+        slot.classification = classification
+        slot.requestID = record.requestID
+        return slot.rawEntry
     }
 
     /// A raw entry redacted: host, request id and body; the body then cut at `maxBodyBytes`.
@@ -229,15 +230,15 @@ public final class RecentFailures: Sendable {
             out.reserveCapacity(min(wanted, ring.count))
             var i = 0
             while i < ring.count && out.count < wanted {
-                let slot = ring.newestIndex(i)
+                let index = ring.newestIndex(i)
                 i += 1
                 // Region, model, class and time are never redacted: filter before redacting.
-                guard let peek = ring.slots[slot]?.unredacted else { continue }
+                let peek = ring.slots[index].unredacted
                 if let region, peek.region != region { continue }
                 if let model, peek.model != model { continue }
                 if let errorClass, peek.errorClass != errorClass { continue }
                 if let since, !(peek.time >= since) { continue }
-                let e = ring.redact(slot)
+                let e = ring.redact(index)
                 if let requestID, e.requestID != requestID { continue }
                 out.append(e)
             }
@@ -258,52 +259,141 @@ public final class RecentFailures: Sendable {
         return String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
     }
 
-    /// An entry as held: redacted, or as received with the redactor to apply.
-    private enum Slot {
-        case ready(FailureEntry)
-        case raw(RawFailure, Redactor)
+    /// One entry as held: the parts of a failed request as appended (unredacted, the body
+    /// uncut), or, once a query has reached it or when appended that way, the redacted entry.
+    fileprivate struct Slot {
+        /// The record's labels object (provider, region, host, model, origin); nil once redacted.
+        var labels: RecordLabels?
+        var source = RecordSource.log
+        var time = 0.0
+        /// nil when no response came back.
+        var statusCode: Int?
+        var classification = Classification(.other, "other")
+        var requestID: String?
+        /// The error body's text, else the transport error's message, as received.
+        var text: String?
+        /// A probe's libcurl code when `text` is its message (the body reads "curl error N: ...").
+        var curlCode: Int?
+        /// The append's number: which redactor applies (see `Ring.redactors`).
+        var sequence: UInt64 = 0
+        /// The entry, redacted and cut; nil until a query reaches the slot.
+        var redacted: FailureEntry?
+        /// `redacted != nil`, kept apart: reading the optional entry to test it copies it whole,
+        /// which appending (which must clear it) would pay per failure.
+        var isRedacted = false
 
         /// The fields filters read (region, model, class, time), which redaction leaves alone.
         var unredacted: (region: String, model: String, errorClass: ErrorClass, time: Double) {
-            switch self {
-            case .ready(let e): return (e.region, e.model, e.errorClass, e.time)
-            case .raw(let r, _): return (r.labels.region, r.labels.model, r.classification.errorClass, r.time)
-            }
+            if isRedacted, let e = redacted { return (e.region, e.model, e.errorClass, e.time) }
+            let labels = self.labels!
+            return (labels.region, labels.model, classification.errorClass, time)
+        }
+
+        /// The entry, unredacted: the body (or transport error) cut at `preRedactionBytes`.
+        var rawEntry: FailureEntry {
+            var raw = text ?? ""
+            if let code = curlCode { raw = "curl error \(code): \(raw)" }
+            raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
+            let labels = self.labels!
+            return FailureEntry(
+                time: time, provider: labels.provider, region: labels.region, host: labels.host, model: labels.model,
+                statusCode: statusCode, errorClass: classification.errorClass, reason: classification.reason,
+                requestID: requestID, body: raw, source: source, log: labels.origin)
         }
     }
 
-    /// Fixed-capacity ring; owned by `ring`.
-    private struct Ring {
-        var slots: [Slot?]
+    /// Fixed-capacity ring of slots allocated once (no copy-on-write checks per append), with
+    /// the redactors its unredacted slots still need; owned by `ring`.
+    private struct Ring: ~Copyable {
+        let slots: UnsafeMutablePointer<Slot>
+        let capacity: Int
         var next = 0
         var count = 0
+        /// Appends so far; the next append's `sequence`.
+        var appended: UInt64 = 0
+        /// Each redactor with the sequence of the first append it applies to, ascending; a
+        /// slot's redactor is the last one whose `from` is at or below its sequence. Those no
+        /// held slot needs are dropped when a redactor is added.
+        var redactors: [(from: UInt64, redactor: Redactor)]
 
-        init(capacity: Int) { slots = Array(repeating: nil, count: capacity) }
+        init(capacity: Int, redactor: Redactor) {
+            self.capacity = capacity
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: Slot(), count: capacity)
+            redactors = [(0, redactor)]
+        }
 
-        mutating func append(_ e: Slot) {
-            slots[next] = e
+        deinit {
+            slots.deinitialize(count: capacity)
+            slots.deallocate()
+        }
+
+        var currentRedactor: Redactor { redactors[redactors.count - 1].redactor }
+
+        mutating func setRedactor(_ redactor: Redactor) {
+            redactors.append((appended, redactor))
+            let oldestHeld = appended - UInt64(count)
+            while redactors.count > 1 && redactors[1].from <= oldestHeld { redactors.removeFirst() }
+        }
+
+        /// Overwrites the oldest slot field by field: each replaced reference is released,
+        /// nothing else is destroyed or built.
+        mutating func append(labels: RecordLabels, source: RecordSource, time: Double, statusCode: Int?,
+                             classification: Classification, requestID: String?, text: String?, curlCode: Int?) {
+            let slot = slots + next
+            slot.pointee.labels = labels
+            slot.pointee.source = source
+            slot.pointee.time = time
+            slot.pointee.statusCode = statusCode
+            slot.pointee.classification = classification
+            slot.pointee.requestID = requestID
+            slot.pointee.text = text
+            slot.pointee.curlCode = curlCode
+            if slot.pointee.isRedacted {
+                slot.pointee.redacted = nil
+                slot.pointee.isRedacted = false
+            }
+            advance(slot)
+        }
+
+        mutating func append(redacted entry: FailureEntry) {
+            let slot = slots + next
+            slot.pointee.labels = nil
+            slot.pointee.requestID = nil
+            slot.pointee.text = nil
+            slot.pointee.redacted = entry
+            slot.pointee.isRedacted = true
+            advance(slot)
+        }
+
+        private mutating func advance(_ slot: UnsafeMutablePointer<Slot>) {
+            slot.pointee.sequence = appended
+            appended &+= 1
             next += 1
-            if next == slots.count { next = 0 }
-            if count < slots.count { count += 1 }
+            if next == capacity { next = 0 }
+            if count < capacity { count += 1 }
         }
 
         /// The slot of the i-th newest entry (0 = newest), i < count.
         func newestIndex(_ i: Int) -> Int {
-            (next - 1 - i + 2 * slots.count) % slots.count
+            (next - 1 - i + 2 * capacity) % capacity
         }
 
-        /// The redacted entry of an occupied slot, redacting it in place on first use.
-        mutating func redact(_ idx: Int) -> FailureEntry {
-            switch slots[idx] {
-            case .ready(let e):
-                return e
-            case .raw(let r, let redactor):
-                let done = RecentFailures.redacted(r.entry, with: redactor)
-                slots[idx] = .ready(done)
-                return done
-            case nil:
-                preconditionFailure("ring slot \(idx) read before written")
-            }
+        /// The redacted entry of an occupied slot, redacting it in place on first use (and
+        /// then dropping what it was made from).
+        mutating func redact(_ index: Int) -> FailureEntry {
+            let slot = slots + index
+            if slot.pointee.isRedacted, let e = slot.pointee.redacted { return e }
+            let sequence = slot.pointee.sequence
+            var r = redactors.count - 1
+            while redactors[r].from > sequence { r -= 1 }
+            let done = RecentFailures.redacted(slot.pointee.rawEntry, with: redactors[r].redactor)
+            slot.pointee.redacted = done
+            slot.pointee.isRedacted = true
+            slot.pointee.labels = nil
+            slot.pointee.requestID = nil
+            slot.pointee.text = nil
+            return done
         }
     }
 }

@@ -81,24 +81,44 @@ public final class Recorder: Sendable {
     /// record's labels object (see `RecordLabels`: a log decoder shares one per series), so
     /// most records find their handles with a pointer hash and a few comparisons, no string
     /// hashing. A miss (new labels object, or three keys meeting in one pair) falls back to
-    /// `map`, so records built one by one (probes) or bad input only cost speed.
-    private struct HandleTable {
+    /// `map`, so records built one by one (probes) or bad input only cost speed. The front
+    /// table is raw storage allocated once: a hit is a few loads and one store, with no
+    /// copy-on-write or bounds checks.
+    private struct HandleTable: ~Copyable {
         /// Enough that a few hundred keys rarely put three in one pair of slots.
         static let frontSlots = 8192
         var map: [SeriesKey: Handles] = [:]
         /// Per front slot, the labels object's address and code·source (compared without
         /// touching reference counts), the handles, and the labels object, held so its address
         /// names no other object while it is here.
-        var frontKeys = [UInt64](repeating: 0, count: 2 * HandleTable.frontSlots)
-        var frontHandles = [Handles?](repeating: nil, count: HandleTable.frontSlots)
-        var frontLabels = [RecordLabels?](repeating: nil, count: HandleTable.frontSlots)
+        let front: UnsafeMutablePointer<FrontSlot>
         /// Per pair of slots, the one that hit last: a miss replaces the other.
-        var recent = [Int](repeating: 0, count: HandleTable.frontSlots / 2)
+        let recent: UnsafeMutablePointer<Int>
+
+        struct FrontSlot {
+            var address: UInt64 = 0
+            var codeSource: UInt64 = 0
+            var handles: Handles?
+            var labels: RecordLabels?
+        }
 
         struct FrontKey {
             var address: UInt64
             var codeSource: UInt64
             var pair: Int
+        }
+
+        init() {
+            front = .allocate(capacity: HandleTable.frontSlots)
+            front.initialize(repeating: FrontSlot(), count: HandleTable.frontSlots)
+            recent = .allocate(capacity: HandleTable.frontSlots / 2)
+            recent.initialize(repeating: 0, count: HandleTable.frontSlots / 2)
+        }
+
+        deinit {
+            front.deinitialize(count: HandleTable.frontSlots)
+            front.deallocate()
+            recent.deallocate()
         }
 
         @inline(__always)
@@ -112,24 +132,24 @@ public final class Recorder: Sendable {
         }
 
         @inline(__always)
-        mutating func front(_ key: FrontKey) -> Handles? {
+        func front(_ key: FrontKey) -> Handles? {
             for way in 0..<2 {
-                let slot = 2 &* key.pair &+ way
-                if frontKeys[2 &* slot] == key.address && frontKeys[2 &* slot &+ 1] == key.codeSource {
+                let slot = front + (2 &* key.pair &+ way)
+                if slot.pointee.address == key.address && slot.pointee.codeSource == key.codeSource {
                     recent[key.pair] = way
-                    return frontHandles[slot]
+                    return slot.pointee.handles
                 }
             }
             return nil
         }
 
-        mutating func setFront(_ key: FrontKey, _ labels: RecordLabels, _ h: Handles) {
+        func setFront(_ key: FrontKey, _ labels: RecordLabels, _ h: Handles) {
             let way = 1 &- recent[key.pair]
-            let slot = 2 &* key.pair &+ way
-            frontKeys[2 &* slot] = key.address
-            frontKeys[2 &* slot &+ 1] = key.codeSource
-            frontHandles[slot] = h
-            frontLabels[slot] = labels
+            let slot = front + (2 &* key.pair &+ way)
+            slot.pointee.address = key.address
+            slot.pointee.codeSource = key.codeSource
+            slot.pointee.handles = h
+            slot.pointee.labels = labels
             recent[key.pair] = way
         }
     }
@@ -197,8 +217,14 @@ public final class Recorder: Sendable {
                     if !list.contains(where: { $0.0 == c }) { list.append((c, counter)) }
                 }
             }
-            counter.inc(exemplar: Recorder.requestIDExemplar(record))
-            failures.append(record: record, classification: c)
+            // Read once: a log line's record makes a new String at each read.
+            let requestID = record.requestID
+            if let requestID {
+                counter.inc(exemplar: Recorder.requestIDLabel, value: requestID)
+            } else {
+                counter.inc()
+            }
+            failures.append(record: record, classification: c, requestID: requestID)
         }
         h.headroom._withUnsafeGuaranteedRef {
             headroom.record(slot: $0, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))
@@ -214,29 +240,36 @@ public final class Recorder: Sendable {
         record.requestID.map { Exemplar(label: requestIDLabel, value: $0) }
     }
 
+    /// The record's handles: a front-table hit under the lock; the rest (`map`, or new
+    /// handles) out of line.
+    @inline(__always)
     private func handles(for record: RequestRecord) -> Handles {
         let code = record.statusCode ?? 0
         let front = HandleTable.frontKey(record, code: code)
+        if let h = handles.withLock({ $0.front(front) }) { return h }
+        return handlesMissingFront(record, code: code, front: front)
+    }
+
+    @inline(never)
+    private func handlesMissingFront(_ record: RequestRecord, code: Int, front: HandleTable.FrontKey) -> Handles {
+        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
+                            source: record.source, code: code)
+        let labels = record.labels
         let cached = handles.withLock { table -> Handles? in
-            if let h = table.front(front) { return h }
-            let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
-                                source: record.source, code: code)
             guard let h = table.map[key] else { return nil }
-            table.setFront(front, record.labels, h)
+            table.setFront(front, labels, h)
             return h
         }
         if let cached { return cached }
-        let labels = [record.model, record.provider, record.region, record.source.rawValue]
-        let key = SeriesKey(provider: record.provider, region: record.region, model: record.model,
-                            source: record.source, code: code)
+        let values = [record.model, record.provider, record.region, record.source.rawValue]
         let h = Handles(key: key, api: api(for: record.provider),
-                        requests: requests.labels([record.codeLabel] + labels),
-                        duration: duration.labels(labels),
-                        truncated: truncated.labels(labels))
+                        requests: requests.labels([record.codeLabel] + values),
+                        duration: duration.labels(values),
+                        truncated: truncated.labels(values))
         handles.withLock { table in
             if table.map.count >= Self.maxCachedKeys { table = HandleTable() }
             table.map[key] = h
-            table.setFront(front, record.labels, h)
+            table.setFront(front, labels, h)
         }
         return h
     }

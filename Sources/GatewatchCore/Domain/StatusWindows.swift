@@ -134,6 +134,7 @@ public final class StatusWindows: Sendable {
     ///   - maxKeys: the most (provider, region, model) keys held with their own series.
     public init(time: any TimeSource, window: Double = 300, bucketSeconds: Double = 10, maxKeys: Int = 1000) {
         self.time = time
+        self.isSystemClock = time is SystemTimeSource
         self.maxKeys = max(1, maxKeys)
         self.window = window
         self.bucketSeconds = max(bucketSeconds, 0.001)
@@ -142,8 +143,11 @@ public final class StatusWindows: Sendable {
     }
 
     /// The windows' clock, coarse (see `TimeSource.coarseNow`); read here, the clock is not
-    /// copied out of its existential box.
-    var coarseNow: Double { time.coarseNow }
+    /// copied out of its existential box, and the wall clock (`serve`, `replay`) is called
+    /// directly rather than through the box (the recorder reads it per record).
+    var coarseNow: Double { isSystemClock ? SystemTimeSource().coarseNow : time.coarseNow }
+    /// Whether `time` is the wall clock.
+    private let isSystemClock: Bool
 
     /// Counts one request; `classification` is nil for a success.
     public func record(record: RequestRecord, classification: Classification?) {
@@ -170,9 +174,16 @@ public final class StatusWindows: Sendable {
     }
 
     /// `record(record:classification:)` with the clock read by the caller (`time.coarseNow`)
-    /// and the record's key resolved through `slot` (whose key is the record's).
+    /// and the record's key resolved through `slot` (whose key is the record's). The window
+    /// test is inlined into the caller; a record inside the window is added out of line.
+    @inline(__always)
     func record(slot: Slot, record: RequestRecord, classification: Classification?, now: Double) {
         guard let sample = sample(record, classification, now: now) else { return }
+        add(sample, slot: slot)
+    }
+
+    @inline(never)
+    private func add(_ sample: Sample, slot: Slot) {
         let n = bucketCount
         let cap = maxKeys
         state.withLock { s in
@@ -190,7 +201,9 @@ public final class StatusWindows: Sendable {
     }
 
     /// Where a record counts: its bucket stamp, class and latency bucket; nil when it is
-    /// outside the window ending `now`.
+    /// outside the window ending `now`. Inlined: a call returning the optional triple cost
+    /// more than the test (most records of a replayed old log are outside the window).
+    @inline(__always)
     private func sample(_ record: RequestRecord, _ classification: Classification?, now: Double) -> Sample? {
         let t = min(record.startTime.isFinite ? record.startTime : now, now)
         guard now - t < window, abs(t) < 1e15 else { return nil }
