@@ -328,6 +328,56 @@ final class LogLineTemplateTests: XCTestCase {
         }
     }
 
+    /// The word-at-a-time fast path (`shortDecimal`): numbers of every length up to and past
+    /// what it takes (15 integer digits, 7 fraction digits, 18 in all), with and without a
+    /// fraction, leading zeros, signs, exponents and every kind of byte after them, in texts
+    /// cut right after them or padded far enough for its words to be read. The value and the
+    /// end are `scanNumber` + `double`'s.
+    func testScanDoubleShortDecimals() {
+        var rng = SplitMix64(seed: 23)
+        func digits(_ n: Int) -> String {
+            String((0..<n).map { _ in Character(String(rng.next() % 10)) })
+        }
+        var texts: [String] = []
+        for intLength in 0...17 {
+            for fracLength in [-1, 0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16] {
+                for lead in ["", "0", "00", "-", "-0"] {
+                    let number = lead + digits(intLength) + (fracLength >= 0 ? "." + digits(fracLength) : "")
+                    guard !number.isEmpty else { continue }
+                    for tail in ["", ",", "}", " ", ".", "..", "e5", "E-3", "e", "x", "\u{0}", "\u{ff}", "-1", "+"] {
+                        texts.append(number + tail)
+                        texts.append(number + tail + String(repeating: " ", count: 16))
+                        texts.append(number + tail + ", \"a\": 1234567890123}")
+                    }
+                }
+            }
+        }
+        // The bench's forms; the 2^53 boundary (15 digits is the most the path takes);
+        // negative zero; the largest 15-digit values.
+        texts += ["1795000000.0413, ", "1795000000.5640001, \"r", "1795000000.56400012, \"r", "1775.908, \"finish_reason\"",
+                  "123456789012345.1234, xxxx", "123456789012345.12345, xxxx", "1234567890123.123456, xxxx", "123456789012.123456, xxxx", "99999999999.9999999, xxx",
+                  "999999999999.9999999, xxx", "9999999999.9999999, xxxx", "9007199254740993, xxxxxxxx",
+                  "900719925474099.3, xxxxxxxxx", "-0.0, xxxxxxxxxxxxxxx", "0.0, xxxxxxxxxxxxxxx",
+                  "999999999999999, xxxxxxxx", "99999999999999.9, xxxxxxx", "0.00000000000001, xxx",
+                  "0.000000000000001, xxx", "123456789012345e2, xxxx", "12345678901234.5E1, xxxx"]
+        for text in texts {
+            assertScanDoubleMatchesScanNumber(text) { number in
+                number.filter(\.isNumber).count <= 15 && !number.contains("e") && !number.contains("E")
+            }
+        }
+        // The path is taken for the bench's numbers, and left for what it does not cover.
+        for (text, fast) in [("1795000000.0413, \"r", true), ("1795000000.5640001, \"r", true), ("1795000000.56400012, \"r", false),
+                             ("1795000000.5640001", false), ("1795000000, \"region", true), ("1775.908, \"finish_", true), ("0.5,             ", true),
+                             ("01.5,            ", false), ("-1.5,            ", false), ("1.5e3,           ", false),
+                             ("1234567890123456,", false), ("1.,              ", false), ("1775.908", false)] {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count)
+                XCTAssertEqual(s.shortDecimal() != nil, fast, text)
+            }
+        }
+    }
+
     /// `plainInteger` takes exactly the plain integers, valued as `scanDouble` values them.
     func testPlainInteger() {
         for text in ["7", "200", "200,", "200}", "999 ", "123456789012345", "1234567890123456", "0", "00", "01",
