@@ -102,6 +102,30 @@ struct JSONScanner {
         guard k < end, p[k] == 0x22 else { return nil }
         k &+= 1
         let first = k
+        // One or two digits (rate-limit headers' usual values) a byte at a time.
+        if end &- first >= 3 {
+            let d0 = p[first] &- 0x30, d1 = p[first &+ 1] &- 0x30
+            if d0 < 10 {
+                if d1 == 0x22 &- 0x30 {
+                    i = first &+ 2
+                    return UInt64(d0)
+                }
+                if d1 < 10 && d0 != 0 && p[first &+ 2] == 0x22 {
+                    i = first &+ 3
+                    return UInt64(d0 &* 10 &+ d1)
+                }
+            }
+        }
+        // Up to 7 digits and the quote within the next 8 bytes: one word.
+        if end &- first >= 8 {
+            let x = UnsafeRawPointer(p + first).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let n = JSONScanner.nonDigits(x).trailingZeroBitCount &>> 3
+            if n < 8 {
+                guard n > 0, p[first &+ n] == 0x22, n == 1 || UInt8(truncatingIfNeeded: x) != 0 else { return nil }
+                i = first &+ n &+ 1
+                return JSONScanner.eightDigits(x &<< UInt64(64 &- 8 &* n))
+            }
+        }
         var v: UInt64 = 0
         while k < end {
             let d = p[k] &- 0x30

@@ -378,6 +378,34 @@ final class LogLineTemplateTests: XCTestCase {
         }
     }
 
+    /// `quotedDigits` (a word at a time up to 7 digits, a byte at a time beyond) takes exactly
+    /// the strings of 1 to 15 digits without a leading zero, valued, `i` then after the closing
+    /// quote; anything else is left (nothing consumed). Texts cut after the string or padded.
+    func testQuotedDigits() {
+        var rng = SplitMix64(seed: 5)
+        var contents = ["", "0", "00", "01", "10", "7", "x", "1x", "12a", "-1", "1.5", "1e3", " 1", "1 ", "\\u0031",
+                        "\u{0}", "\u{ff}", "123456789012345", "1234567890123456", "023"]
+        for n in 1...17 {
+            contents.append(String((0..<n).map { k in Character(String(k == 0 ? 1 + rng.next() % 9 : rng.next() % 10)) }))
+        }
+        for content in contents {
+            for tail in ["", ",", "}", " ", "\"", "0"] {
+                for padding in ["", String(repeating: " ", count: 16)] {
+                    let text = "\"" + content + "\"" + tail + padding
+                    var bytes = Array(text.utf8)
+                    bytes.withUnsafeMutableBufferPointer { buffer in
+                        var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count)
+                        let value = s.quotedDigits()
+                        let expected = content.count >= 1 && content.count <= 15 && content.allSatisfy { $0 >= "0" && $0 <= "9" }
+                            && (content.count == 1 || !content.hasPrefix("0")) ? UInt64(content) : nil
+                        XCTAssertEqual(value, expected, text)
+                        XCTAssertEqual(s.i, expected == nil ? 0 : content.utf8.count + 2, text)
+                    }
+                }
+            }
+        }
+    }
+
     /// `plainInteger` takes exactly the plain integers, valued as `scanDouble` values them.
     func testPlainInteger() {
         for text in ["7", "200", "200,", "200}", "999 ", "123456789012345", "1234567890123456", "0", "00", "01",
