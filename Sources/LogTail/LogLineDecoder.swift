@@ -81,6 +81,9 @@ public final class LogLineDecoder {
     private let recentRegions = RecentValues<StringCache.Entry>(slots: 8)
     private let recentModels = RecentValues<StringCache.Entry>(slots: 8)
     private let recentFinishReasons = RecentValues<String>(slots: 1)
+    /// The last few `error` objects with their text: a log's failures mostly repeat a handful
+    /// of bodies. (Tried only on a `{`: most lines' `error` is null.)
+    private let recentBodies = RecentContainers(slots: 8)
 
     /// The previous headers object's bytes between its members' values, with the
     /// `X-RateLimit-*` kinds their names have.
@@ -297,6 +300,10 @@ public final class LogLineDecoder {
                     default: invalid = true
                     }
                 case .error:
+                    if s.peek() == 0x7B, let same = recentBodies.match(&s) {
+                        hasError = true; errorString = nil; errorBody = .json(same)
+                        break
+                    }
                     let start = s.i
                     switch try value(&s) {
                     case .null, .false:
@@ -305,7 +312,9 @@ public final class LogLineDecoder {
                         hasError = true; errorBody = nil; errorString = s.string(a, b, escaped: esc)
                     case .container:
                         hasError = true; errorString = nil
-                        errorBody = .json(String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self))
+                        let text = String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - start), as: UTF8.self)
+                        if s.p[start] == 0x7B { recentBodies.keep(s.p + start, s.i - start, text) }
+                        errorBody = .json(text)
                     default: invalid = true
                     }
                 case .latencyMs:
@@ -1049,5 +1058,64 @@ final class RecentValues<Value> {
         (bytes + k &* Self.maxLength).update(from: q, count: n)
         lengths[k] = n
         values[k] = value
+    }
+}
+
+/// The last few container values (objects, arrays) of a field, by their bytes, with their
+/// text as a String: the next line's value, when it starts with one's bytes, is that value
+/// (a container ends at its closing bracket, so the bytes that follow do not matter, and the
+/// kept ones were validated when read) without scanning it or making its String again. A miss
+/// replaces the slots in turn. Raw storage: no exclusivity checks.
+final class RecentContainers {
+    static var maxLength: Int { 256 }
+    let slots: Int
+    private let bytes: UnsafeMutablePointer<UInt8>
+    /// 0: nothing kept in that slot.
+    private let lengths: UnsafeMutablePointer<Int>
+    private let values: UnsafeMutablePointer<String>
+    /// The slot the next miss replaces.
+    private var next = 0
+
+    init(slots: Int) {
+        self.slots = slots
+        bytes = .allocate(capacity: slots * Self.maxLength)
+        lengths = .allocate(capacity: slots)
+        lengths.initialize(repeating: 0, count: slots)
+        values = .allocate(capacity: slots)
+        values.initialize(repeating: "", count: slots)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        values.deinitialize(count: slots)
+        values.deallocate()
+    }
+
+    /// The text of the kept container whose bytes are at `i` (`i` then after them); nil
+    /// (nothing consumed) otherwise.
+    @inline(__always)
+    func match(_ s: inout JSONScanner) -> String? {
+        let i = s.i
+        let room = s.end &- i
+        for k in 0..<slots {
+            let n = lengths[k]
+            if n > 0 && n <= room && bytesEqual(bytes + k &* Self.maxLength, s.p + i, n) {
+                s.i = i &+ n
+                return values[k]
+            }
+        }
+        return nil
+    }
+
+    /// Keeps a container's validated bytes and its text.
+    @inline(__always)
+    func keep(_ q: UnsafePointer<UInt8>, _ n: Int, _ text: String) {
+        guard n > 0, n <= Self.maxLength else { return }
+        let k = next
+        next = k == slots &- 1 ? 0 : k &+ 1
+        (bytes + k &* Self.maxLength).update(from: q, count: n)
+        lengths[k] = n
+        values[k] = text
     }
 }

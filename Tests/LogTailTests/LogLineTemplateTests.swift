@@ -231,6 +231,32 @@ final class LogLineTemplateTests: XCTestCase {
         XCTAssertEqual(disagreements(Array(lines.prefix(8)) + cut + [edit(region: #""eu""#)] + cut), [])
     }
 
+    /// `error` bodies recognised by their bytes among the last few decode as a fresh decoder
+    /// reads them: more bodies than are kept, bodies that are prefixes of others or of what
+    /// follows them, strings holding brackets, arrays, other kinds, bodies cut by the end of
+    /// the line, bodies longer than are kept.
+    func testRecentBodiesDecodeAsAFreshDecoder() {
+        let base = #"{"timestamp": 1795000000.5, "region": "eu", "model": "m", "status_code": 500, "error": null, "latency_ms": 12.5}"#
+        func edit(_ body: String) -> String {
+            base.replacingOccurrences(of: #""error": null"#, with: #""error": "# + body)
+        }
+        let bodies = [
+            #"{"error": "Internal server error"}"#, #"{"error": "Internal server error"} "#, #"{"error": "Internal server errors"}"#,
+            #"{"a": 1}"#, #"{"a": 12}"#, #"{"a": 1, "b": [1, {"c": "}"}]}"#, #"{"e": "]}"}"#, "{}", "[]", "[1]", "[1, 2]",
+            #"{"e": "café "x""}"#, #"{"e": "café"}"#, "null", #""text""#, "false", "5", #"{"e": 1} "#,
+            #"{"e": "\#(String(repeating: "x", count: 250))"}"#, #"{"e": "\#(String(repeating: "x", count: 260))"}"#,
+        ] + (0..<12).map { #"{"n": \#($0)}"# }
+        var lines: [String] = []
+        for (k, b) in bodies.enumerated() {
+            lines += [edit(b), edit(bodies[(k * 5 + 2) % bodies.count]), edit(b)]
+        }
+        lines += bodies.reversed().map(edit)
+        // A kept body followed by more bytes than the line's own, or cut by the end of the line.
+        lines += [edit(#"{"a": 1}}"#), edit(#"{"a": 1}]"#), #"{"status_code": 500, "error": {"a": 1}"#,
+                  #"{"status_code": 500, "error": {"a": 1"#, #"{"status_code": 500, "error": {"#, edit(#"{"a": 1}"#)]
+        XCTAssertEqual(disagreements(lines + lines), [])
+    }
+
     /// Every prefix of a remembered line, and of its headers object, is malformed as it is to a
     /// fresh decoder: the template never reads past the end of a line.
     func testEveryPrefixOfARememberedLine() {
