@@ -378,16 +378,11 @@ public final class LogLineDecoder {
             }
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
-        var record = RequestRecord(
+        let record = RequestRecord(
             labels: labels, source: .log, statusCode: status, transportFailure: transportFailure,
-            startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
-            headers: [], rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
-        if let borrowedID {
-            record.borrowRequestID(borrowedID)
-        }
-        if let (a, b) = headerSpan {
-            record.deferHeaders(BorrowedBytes(s.p + a, count: b - a), parser: JSONHeaderText.self)
-        }
+            startTime: timestamp ?? now, latency: latency, requestID: requestID, borrowedRequestID: borrowedID,
+            errorBody: errorBody, borrowedHeaders: headerSpan.map { BorrowedBytes(s.p + $0.0, count: $0.1 - $0.0) },
+            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
         sink(record)
         return nil
     }
