@@ -493,6 +493,10 @@ public final class LogLineDecoder {
     }
 
     private func optionalDuration(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> Double? {
+        // The common form first (finite and not negative: what the number case gives for it).
+        if let v = s.shortDecimal() {
+            return v
+        }
         switch try value(&s) {
         case .null: return nil
         case .number(let v):
