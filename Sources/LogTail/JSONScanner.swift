@@ -102,6 +102,30 @@ struct JSONScanner {
         guard k < end, p[k] == 0x22 else { return nil }
         k &+= 1
         let first = k
+        // One or two digits (rate-limit headers' usual values) a byte at a time.
+        if end &- first >= 3 {
+            let d0 = p[first] &- 0x30, d1 = p[first &+ 1] &- 0x30
+            if d0 < 10 {
+                if d1 == 0x22 &- 0x30 {
+                    i = first &+ 2
+                    return UInt64(d0)
+                }
+                if d1 < 10 && d0 != 0 && p[first &+ 2] == 0x22 {
+                    i = first &+ 3
+                    return UInt64(d0 &* 10 &+ d1)
+                }
+            }
+        }
+        // Up to 7 digits and the quote within the next 8 bytes: one word.
+        if end &- first >= 8 {
+            let x = UnsafeRawPointer(p + first).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let n = JSONScanner.nonDigits(x).trailingZeroBitCount &>> 3
+            if n < 8 {
+                guard n > 0, p[first &+ n] == 0x22, n == 1 || UInt8(truncatingIfNeeded: x) != 0 else { return nil }
+                i = first &+ n &+ 1
+                return JSONScanner.eightDigits(x &<< UInt64(64 &- 8 &* n))
+            }
+        }
         var v: UInt64 = 0
         while k < end {
             let d = p[k] &- 0x30
@@ -207,6 +231,9 @@ struct JSONScanner {
     /// through `double`).
     @inline(__always)
     mutating func scanDouble() throws(LogRejection) -> Double {
+        if let value = shortDecimal() {
+            return value
+        }
         let start = i
         var k = i
         var negative = false
@@ -249,6 +276,66 @@ struct JSONScanner {
         var value = Double(mantissa)
         if exponent < 0 { value /= JSONScanner.powersOf10[-exponent] }
         return negative ? -value : value
+    }
+
+    /// The commonest numbers in a few word operations: at `i`, 1 to 15 digits (the first not
+    /// 0 unless it is alone), then either a byte that is neither a digit, `.` nor `e`/`E`, or
+    /// a `.`, 1 to 7 digits (18 digits at most in all) and a byte that is neither a digit nor
+    /// `e`/`E`; the text holding 16 bytes from `i` and 8 after the `.`. Valued as `scanDouble`
+    /// values them (the digits as one integer, divided by the power of ten the fraction's
+    /// length gives), `i` then after the number; nil (nothing consumed) otherwise.
+    @inline(__always)
+    mutating func shortDecimal() -> Double? {
+        let i = self.i
+        guard end &- i >= 16 else { return nil }
+        let raw = UnsafeRawPointer(p + i)
+        let lo = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+        let hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ 0x3030_3030_3030_3030
+        let loFlags = JSONScanner.nonDigits(lo)
+        let first = loFlags != 0 ? loFlags.trailingZeroBitCount &>> 3 : 8 &+ JSONScanner.nonDigits(hi).trailingZeroBitCount &>> 3
+        // Digits up to the end of the 16 bytes (the number may go on), or none.
+        guard first > 0, first < 16 else { return nil }
+        // A leading zero is a number of its own ("0", "0.5"); "01" is `scanDouble`'s to judge.
+        if first > 1 && UInt8(truncatingIfNeeded: lo) == 0 { return nil }
+        // The integer part's digits to the top bytes of a word, zeros (leading zero digits) below.
+        var mantissa = first <= 8
+            ? JSONScanner.eightDigits(lo &<< UInt64(64 &- 8 &* first))
+            : JSONScanner.eightDigits(lo) &* JSONScanner.integerPowersOf10[first &- 8]
+                &+ JSONScanner.eightDigits(hi &<< UInt64(128 &- 8 &* first))
+        let after = p[i &+ first]
+        if after == 0x2E {
+            let f = i &+ first &+ 1
+            guard end &- f >= 8 else { return nil }
+            let word = UnsafeRawPointer(p + f).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let fraction = JSONScanner.nonDigits(word).trailingZeroBitCount &>> 3
+            guard fraction > 0, fraction < 8, first &+ fraction <= 18, p[f &+ fraction] | 0x20 != 0x65 else { return nil }
+            mantissa = mantissa &* JSONScanner.integerPowersOf10[fraction]
+                &+ JSONScanner.eightDigits(word &<< UInt64(64 &- 8 &* fraction))
+            self.i = f &+ fraction
+            // Below 10^18, so below 2^63: the signed conversion (one instruction) gives the
+            // same correctly rounded Double.
+            return Double(Int64(bitPattern: mantissa)) / JSONScanner.powersOf10[fraction]
+        }
+        guard after | 0x20 != 0x65 else { return nil }
+        self.i = i &+ first
+        return Double(Int64(bitPattern: mantissa))
+    }
+
+    /// A high bit in each byte of `x` (a text word XOR `0x30` in each byte) that is not a
+    /// digit's, and none in a digit's: a digit's byte is 0...9, with no high nibble, and none
+    /// after adding 6 (within the byte: its top bit is kept apart, so nothing carries).
+    @inline(__always)
+    static func nonDigits(_ x: UInt64) -> UInt64 {
+        (x | ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+    }
+
+    /// The value of eight digits' values (0...9) in the bytes of `v`, the lowest byte the most
+    /// significant digit.
+    @inline(__always)
+    static func eightDigits(_ v: UInt64) -> UInt64 {
+        var v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
     }
 
     /// The run of ASCII digits at `k`: appended to `mantissa` (`mantissa * 10 + digit` each,

@@ -377,16 +377,11 @@ public final class LogLineDecoder {
             }
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
-        var record = RequestRecord(
+        let record = RequestRecord(
             labels: labels, source: .log, statusCode: status, transportFailure: transportFailure,
-            startTime: timestamp ?? now, latency: latency, requestID: requestID, errorBody: errorBody,
-            headers: [], rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
-        if let borrowedID {
-            record.borrowRequestID(borrowedID)
-        }
-        if let (a, b) = headerSpan {
-            record.deferHeaders(BorrowedBytes(s.p + a, count: b - a), parser: JSONHeaderText.self)
-        }
+            startTime: timestamp ?? now, latency: latency, requestID: requestID, borrowedRequestID: borrowedID,
+            errorBody: errorBody, borrowedHeaders: headerSpan.map { BorrowedBytes(s.p + $0.0, count: $0.1 - $0.0) },
+            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
         sink(record)
         return nil
     }
@@ -497,6 +492,10 @@ public final class LogLineDecoder {
     }
 
     private func optionalDuration(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> Double? {
+        // The common form first (finite and not negative: what the number case gives for it).
+        if let v = s.shortDecimal() {
+            return v
+        }
         switch try value(&s) {
         case .null: return nil
         case .number(let v):

@@ -292,6 +292,32 @@ final class LogLineTemplateTests: XCTestCase {
         XCTAssertEqual(disagreements(lines), [])
     }
 
+    /// `error` bodies recognised by their bytes among the last few decode as a fresh decoder
+    /// reads them: more bodies than are kept, bodies that are prefixes of others or of what
+    /// follows them, strings holding brackets, arrays, other kinds, bodies cut by the end of
+    /// the line, bodies longer than are kept.
+    func testRecentBodiesDecodeAsAFreshDecoder() {
+        let base = #"{"timestamp": 1795000000.5, "region": "eu", "model": "m", "status_code": 500, "error": null, "latency_ms": 12.5}"#
+        func edit(_ body: String) -> String {
+            base.replacingOccurrences(of: #""error": null"#, with: #""error": "# + body)
+        }
+        let bodies = [
+            #"{"error": "Internal server error"}"#, #"{"error": "Internal server error"} "#, #"{"error": "Internal server errors"}"#,
+            #"{"a": 1}"#, #"{"a": 12}"#, #"{"a": 1, "b": [1, {"c": "}"}]}"#, #"{"e": "]}"}"#, "{}", "[]", "[1]", "[1, 2]",
+            #"{"e": "café "x""}"#, #"{"e": "café"}"#, "null", #""text""#, "false", "5", #"{"e": 1} "#,
+            #"{"e": "\#(String(repeating: "x", count: 250))"}"#, #"{"e": "\#(String(repeating: "x", count: 260))"}"#,
+        ] + (0..<12).map { #"{"n": \#($0)}"# }
+        var lines: [String] = []
+        for (k, b) in bodies.enumerated() {
+            lines += [edit(b), edit(bodies[(k * 5 + 2) % bodies.count]), edit(b)]
+        }
+        lines += bodies.reversed().map(edit)
+        // A kept body followed by more bytes than the line's own, or cut by the end of the line.
+        lines += [edit(#"{"a": 1}}"#), edit(#"{"a": 1}]"#), #"{"status_code": 500, "error": {"a": 1}"#,
+                  #"{"status_code": 500, "error": {"a": 1"#, #"{"status_code": 500, "error": {"#, edit(#"{"a": 1}"#)]
+        XCTAssertEqual(disagreements(lines + lines), [])
+    }
+
     /// Every prefix of a remembered line, and of its headers object, is malformed as it is to a
     /// fresh decoder: the template never reads past the end of a line.
     func testEveryPrefixOfARememberedLine() {
@@ -385,6 +411,84 @@ final class LogLineTemplateTests: XCTestCase {
             // round twice, alike: `double`'s documented form).
             assertScanDoubleMatchesScanNumber(text) { number in
                 number.filter(\.isNumber).count <= 15 && !number.contains("e") && !number.contains("E")
+            }
+        }
+    }
+
+    /// The word-at-a-time fast path (`shortDecimal`): numbers of every length up to and past
+    /// what it takes (15 integer digits, 7 fraction digits, 18 in all), with and without a
+    /// fraction, leading zeros, signs, exponents and every kind of byte after them, in texts
+    /// cut right after them or padded far enough for its words to be read. The value and the
+    /// end are `scanNumber` + `double`'s.
+    func testScanDoubleShortDecimals() {
+        var rng = SplitMix64(seed: 23)
+        func digits(_ n: Int) -> String {
+            String((0..<n).map { _ in Character(String(rng.next() % 10)) })
+        }
+        var texts: [String] = []
+        for intLength in 0...17 {
+            for fracLength in [-1, 0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16] {
+                for lead in ["", "0", "00", "-", "-0"] {
+                    let number = lead + digits(intLength) + (fracLength >= 0 ? "." + digits(fracLength) : "")
+                    guard !number.isEmpty else { continue }
+                    for tail in ["", ",", "}", " ", ".", "..", "e5", "E-3", "e", "x", "\u{0}", "\u{ff}", "-1", "+"] {
+                        texts.append(number + tail)
+                        texts.append(number + tail + String(repeating: " ", count: 16))
+                        texts.append(number + tail + ", \"a\": 1234567890123}")
+                    }
+                }
+            }
+        }
+        // The bench's forms; the 2^53 boundary (15 digits is the most the path takes);
+        // negative zero; the largest 15-digit values.
+        texts += ["1795000000.0413, ", "1795000000.5640001, \"r", "1795000000.56400012, \"r", "1775.908, \"finish_reason\"",
+                  "123456789012345.1234, xxxx", "123456789012345.12345, xxxx", "1234567890123.123456, xxxx", "123456789012.123456, xxxx", "99999999999.9999999, xxx",
+                  "999999999999.9999999, xxx", "9999999999.9999999, xxxx", "9007199254740993, xxxxxxxx",
+                  "900719925474099.3, xxxxxxxxx", "-0.0, xxxxxxxxxxxxxxx", "0.0, xxxxxxxxxxxxxxx",
+                  "999999999999999, xxxxxxxx", "99999999999999.9, xxxxxxx", "0.00000000000001, xxx",
+                  "0.000000000000001, xxx", "123456789012345e2, xxxx", "12345678901234.5E1, xxxx"]
+        for text in texts {
+            assertScanDoubleMatchesScanNumber(text) { number in
+                number.filter(\.isNumber).count <= 15 && !number.contains("e") && !number.contains("E")
+            }
+        }
+        // The path is taken for the bench's numbers, and left for what it does not cover.
+        for (text, fast) in [("1795000000.0413, \"r", true), ("1795000000.5640001, \"r", true), ("1795000000.56400012, \"r", false),
+                             ("1795000000.5640001", false), ("1795000000, \"region", true), ("1775.908, \"finish_", true), ("0.5,             ", true),
+                             ("01.5,            ", false), ("-1.5,            ", false), ("1.5e3,           ", false),
+                             ("1234567890123456,", false), ("1.,              ", false), ("1775.908", false)] {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count)
+                XCTAssertEqual(s.shortDecimal() != nil, fast, text)
+            }
+        }
+    }
+
+    /// `quotedDigits` (a word at a time up to 7 digits, a byte at a time beyond) takes exactly
+    /// the strings of 1 to 15 digits without a leading zero, valued, `i` then after the closing
+    /// quote; anything else is left (nothing consumed). Texts cut after the string or padded.
+    func testQuotedDigits() {
+        var rng = SplitMix64(seed: 5)
+        var contents = ["", "0", "00", "01", "10", "7", "x", "1x", "12a", "-1", "1.5", "1e3", " 1", "1 ", "\\u0031",
+                        "\u{0}", "\u{ff}", "123456789012345", "1234567890123456", "023"]
+        for n in 1...17 {
+            contents.append(String((0..<n).map { k in Character(String(k == 0 ? 1 + rng.next() % 9 : rng.next() % 10)) }))
+        }
+        for content in contents {
+            for tail in ["", ",", "}", " ", "\"", "0"] {
+                for padding in ["", String(repeating: " ", count: 16)] {
+                    let text = "\"" + content + "\"" + tail + padding
+                    var bytes = Array(text.utf8)
+                    bytes.withUnsafeMutableBufferPointer { buffer in
+                        var s = JSONScanner(UnsafePointer(buffer.baseAddress!), count: buffer.count)
+                        let value = s.quotedDigits()
+                        let expected = content.count >= 1 && content.count <= 15 && content.allSatisfy { $0 >= "0" && $0 <= "9" }
+                            && (content.count == 1 || !content.hasPrefix("0")) ? UInt64(content) : nil
+                        XCTAssertEqual(value, expected, text)
+                        XCTAssertEqual(s.i, expected == nil ? 0 : content.utf8.count + 2, text)
+                    }
+                }
             }
         }
     }

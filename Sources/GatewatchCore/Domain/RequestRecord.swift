@@ -241,7 +241,9 @@ public struct RequestRecord: Sendable {
         set { headerStorage = .list(newValue) }
     }
     private var headerStorage: HeaderStorage
-    public var rateLimit: RateLimitHeaders?
+    // Spelled `Optional<...>`: no implicit `= nil` to assign over in the initializers (an
+    // assignment there went through the generic value witness).
+    public var rateLimit: Optional<RateLimitHeaders>
     public var finishReason: String?
 
     public init(provider: String, region: String, host: String? = nil, model: String = "",
@@ -272,6 +274,37 @@ public struct RequestRecord: Sendable {
         self.errorBody = errorBody
         self.headerStorage = .list(headers)
         self.rateLimit = rateLimit ?? RateLimitHeaders(headers: headers)
+        self.finishReason = finishReason
+    }
+
+    /// A log decoder's record, in one call: the request id (`requestID`, or bytes of the
+    /// source's buffer, as `borrowRequestID` takes them) and the headers' text (bytes of that
+    /// buffer and their parser, as `deferHeaders(_:parser:)` takes them; none when nil) borrow
+    /// the buffer. `rateLimit` is as given: the source reads it from the same headers.
+    public init(labels: RecordLabels, source: RecordSource, statusCode: Int?, transportFailure: TransportFailure?,
+                startTime: Double, latency: Double?, requestID: String?, borrowedRequestID: BorrowedBytes?,
+                errorBody: ErrorBody?, borrowedHeaders: BorrowedBytes?, parser: any HeaderTextParser.Type,
+                rateLimit: RateLimitHeaders?, finishReason: String?) {
+        self.labels = labels
+        self.source = source
+        self.statusCode = statusCode
+        self.transportFailure = transportFailure
+        self.startTime = startTime
+        self.latency = latency
+        if let borrowedRequestID {
+            requestIDStorage = .borrowed(borrowedRequestID)
+        } else if let requestID {
+            requestIDStorage = .string(requestID)
+        } else {
+            requestIDStorage = .none
+        }
+        self.errorBody = errorBody
+        if let borrowedHeaders {
+            headerStorage = .borrowed(borrowedHeaders, parser)
+        } else {
+            headerStorage = .list([])
+        }
+        self.rateLimit = rateLimit
         self.finishReason = finishReason
     }
 
