@@ -377,11 +377,13 @@ public final class LogLineDecoder {
             }
         }
         let latency = latencyMs.map { $0 / 1000 } ?? durationSeconds
+        // The line's values move into the record (`consume`): copied, each reference would be
+        // retained for the record and released with the local.
         let record = RequestRecord(
-            labels: labels, source: .log, statusCode: status, transportFailure: transportFailure,
-            startTime: timestamp ?? now, latency: latency, requestID: requestID, borrowedRequestID: borrowedID,
-            errorBody: errorBody, borrowedHeaders: headerSpan.map { BorrowedBytes(s.p + $0.0, count: $0.1 - $0.0) },
-            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finishReason: finishReason)
+            labels: consume labels, source: .log, statusCode: status, transportFailure: consume transportFailure,
+            startTime: timestamp ?? now, latency: latency, requestID: consume requestID, borrowedRequestID: borrowedID,
+            errorBody: consume errorBody, borrowedHeaders: headerSpan.map { BorrowedBytes(s.p + $0.0, count: $0.1 - $0.0) },
+            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finishReason: consume finishReason)
         sink(record)
         return nil
     }
