@@ -44,6 +44,17 @@ final class LogLineTemplateTests: XCTestCase {
         return out
     }
 
+    /// One random edit of `bytes` at `at`: the byte there removed, or one of `alphabet`
+    /// inserted before it or written over it.
+    func randomEdit(_ bytes: inout [UInt8], at: Int, _ alphabet: [UInt8], _ rng: inout SplitMix64) {
+        let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+        switch rng.next() % 3 {
+        case 0: bytes.remove(at: at)
+        case 1: bytes.insert(byte, at: at)
+        default: bytes[at] = byte
+        }
+    }
+
     func testTheTemplateDecodesAsAFreshDecoder() throws {
         let base = Self.base
         // Warm: the same shape twice gives the same record as a fresh decoder.
@@ -281,12 +292,7 @@ final class LogLineTemplateTests: XCTestCase {
         for _ in 0..<2000 {
             var bytes = base
             let at = rng.next() % 2 == 0 ? body + Int(rng.next() % 36) : Int(rng.next() % UInt64(bytes.count))
-            let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-            switch rng.next() % 3 {
-            case 0: bytes.remove(at: at)
-            case 1: bytes.insert(byte, at: at)
-            default: bytes[at] = byte
-            }
+            randomEdit(&bytes, at: at, alphabet, &rng)
             lines += [Self.failure, String(decoding: bytes, as: UTF8.self)]
         }
         XCTAssertEqual(disagreements(lines), [])
@@ -340,13 +346,7 @@ final class LogLineTemplateTests: XCTestCase {
         for _ in 0..<4000 {
             var bytes = base
             for _ in 0..<Int(rng.next() % 3 + 1) {
-                let at = Int(rng.next() % UInt64(bytes.count))
-                let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                switch rng.next() % 3 {
-                case 0: bytes.remove(at: at)
-                case 1: bytes.insert(byte, at: at)
-                default: bytes[at] = byte
-                }
+                randomEdit(&bytes, at: Int(rng.next() % UInt64(bytes.count)), alphabet, &rng)
             }
             lines += [Self.base, String(decoding: bytes, as: UTF8.self)]
         }

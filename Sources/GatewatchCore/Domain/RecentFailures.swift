@@ -150,23 +150,11 @@ public final class RecentFailures: Sendable {
     /// recorder needs it for the errors counter's exemplar too, and reading it from a log
     /// line's record makes a new String each time.
     func append(record: borrowing RequestRecord, classification: Classification, requestID: String?) {
-        var text: String?
-        var curlCode: Int?
-        if let body = record.errorBody {
-            text = body.text
-        } else if let failure = record.transportFailure {
-            switch failure {
-            case .curl(let code, let message):
-                text = message
-                curlCode = code
-            case .message(let message):
-                text = message
-            }
-        }
+        let (text, curlCode) = RecentFailures.failureText(record)
         let labels = record.labels
         let source = record.source
         let time = record.startTime
-        let statusCode = record.statusCode.flatMap { $0 > 0 ? $0 : nil }
+        let statusCode = RecentFailures.statusCode(record)
         ring.withLock { ring in
             ring.append(labels: labels, source: source, time: time, statusCode: statusCode,
                         classification: classification, requestID: requestID, text: text, curlCode: curlCode)
@@ -189,24 +177,32 @@ public final class RecentFailures: Sendable {
     /// cut at `preRedactionBytes`.
     static func rawEntry(record: RequestRecord, classification: Classification) -> FailureEntry {
         var slot = Slot()
-        if let body = record.errorBody {
-            slot.text = body.text
-        } else if let failure = record.transportFailure {
-            switch failure {
-            case .curl(let code, let message):
-                slot.text = message
-                slot.curlCode = code
-            case .message(let message):
-                slot.text = message
-            }
-        }
+        (slot.text, slot.curlCode) = failureText(record)
         slot.labels = record.labels
         slot.source = record.source
         slot.time = record.startTime
-        slot.statusCode = record.statusCode.flatMap { $0 > 0 ? $0 : nil }
+        slot.statusCode = statusCode(record)
         slot.classification = classification
         slot.requestID = record.requestID
         return slot.rawEntry
+    }
+
+    /// What a slot keeps of a failure's text: the error body's, else the transport error's
+    /// message with a probe's libcurl code apart (the entry's body reads "curl error N: ...").
+    @inline(__always)
+    private static func failureText(_ record: borrowing RequestRecord) -> (text: String?, curlCode: Int?) {
+        if let body = record.errorBody { return (body.text, nil) }
+        switch record.transportFailure {
+        case .curl(let code, let message): return (message, code)
+        case .message(let message): return (message, nil)
+        case nil: return (nil, nil)
+        }
+    }
+
+    /// The entry's status: nil when no response came back.
+    @inline(__always)
+    private static func statusCode(_ record: borrowing RequestRecord) -> Int? {
+        record.statusCode.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// A raw entry redacted: host, request id and body; the body then cut at `maxBodyBytes`.
