@@ -33,7 +33,7 @@ public final class LogTailService: Sendable {
     private let control = ControlBox()
 
     /// - Parameter ingest: called with each line's record, on the tail thread. The record
-    ///   borrows the line's bytes (`RequestRecord.borrowRequestID`): keep `record.owned()`.
+    ///   borrows the line's bytes (its request id and headers): keep `record.owned()`.
     public init(registry: MetricsRegistry, ingest: @escaping @Sendable (RequestRecord) -> Void,
                 onEvent: @escaping @Sendable (ServiceEvent) -> Void) {
         self.metrics = LogTailMetrics(registry: registry)

@@ -20,10 +20,10 @@ final class RequestRecordTests: XCTestCase {
          r.finishReason ?? "-", r.codeLabel].joined(separator: " | ")
     }
 
-    /// The log decoder's one-call initializer makes the record the general one does with
-    /// `borrowRequestID` and `deferHeaders(_:parser:)` after it, for every mix of borrowed and
+    /// The log decoder's initializer, which borrows the request id and the headers' text, makes
+    /// the record the general one makes with them as Strings, for every mix of borrowed and
     /// owned parts; `owned()` of each says the same once the buffer is gone.
-    func testBorrowingInitializerMatchesTheGeneralOneThenBorrowing() {
+    func testBorrowingInitializerMatchesTheGeneralOne() {
         let labels = RecordLabels(provider: "p", region: "eu", host: "h", model: "m", origin: "app")
         let rateLimit = RateLimitHeaders(limit: 30, remaining: 2, resetSeconds: 4, model: "m2", service: nil)
         var owned: [(RequestRecord, RequestRecord)] = []
@@ -42,12 +42,13 @@ final class RequestRecordTests: XCTestCase {
                                     startTime: 5, latency: 0.25, requestID: ownedID, borrowedRequestID: borrowID ? borrowedID : nil,
                                     errorBody: .json("{}"), borrowedHeaders: borrowHeaders ? borrowedText : nil,
                                     parser: LineHeaders.self, rateLimit: limit, finishReason: "length")
-                                var general = RequestRecord(
+                                // The borrowed id wins over an owned one.
+                                let general = RequestRecord(
                                     labels: labels, source: .log, statusCode: 429, transportFailure: .message("t"),
-                                    startTime: 5, latency: 0.25, requestID: ownedID, errorBody: .json("{}"),
+                                    startTime: 5, latency: 0.25, requestID: borrowID ? "id-borrowed" : ownedID,
+                                    errorBody: .json("{}"),
+                                    headers: borrowHeaders ? [HTTPHeader("X-A", "1"), HTTPHeader("X-B", "two")] : [],
                                     rateLimit: limit, finishReason: "length")
-                                if borrowID { general.borrowRequestID(borrowedID) }
-                                if borrowHeaders { general.deferHeaders(borrowedText, parser: LineHeaders.self) }
                                 XCTAssertEqual(describe(one), describe(general))
                                 XCTAssertTrue(one.labels === labels)
                                 owned.append((one.owned(), general.owned()))

@@ -72,7 +72,7 @@ public struct HTTPHeader: Sendable, Hashable {
 /// line's raw `headers` object: on the ingestion path nothing reads them, so building a
 /// `[HTTPHeader]` per line would be wasted). `materialize()` must return the same headers each
 /// time.
-public protocol DeferredHeaders: Sendable {
+protocol DeferredHeaders: Sendable {
     func materialize() -> [HTTPHeader]
     /// A form that owns its storage; one that borrows its source's buffer copies it here
     /// (see `RequestRecord.owned()`).
@@ -80,11 +80,12 @@ public protocol DeferredHeaders: Sendable {
 }
 
 extension DeferredHeaders {
-    public func owned() -> any DeferredHeaders { self }
+    func owned() -> any DeferredHeaders { self }
 }
 
 /// Valid UTF-8 bytes a record borrows from its source's buffer instead of holding a String
-/// (see `RequestRecord.borrowRequestID`). Valid only while that buffer is.
+/// (a log decoder's request id and `headers` text, see `RequestRecord`'s log-decoder
+/// initializer). Valid only while that buffer is.
 public struct BorrowedBytes: @unchecked Sendable {
     public let base: UnsafePointer<UInt8>
     public let count: Int
@@ -161,7 +162,7 @@ public final class RecordLabels: Sendable {
 }
 
 /// Parses response-header text a source keeps in its own form (a log line's `headers`
-/// object) into headers: what `RequestRecord.deferHeaders(_:parser:)` keeps beside the bytes.
+/// object) into headers: what `RequestRecord`'s log-decoder initializer keeps beside the bytes.
 /// A type, not a value: the record keeps only its metatype (nothing to retain or release).
 public protocol HeaderTextParser: SendableMetatype {
     /// The headers of `bytes` (the same ones each time for the same bytes).
@@ -227,8 +228,9 @@ public struct RequestRecord: Sendable {
     }
     private var requestIDStorage: RequestIDStorage
     public var errorBody: ErrorBody?
-    /// The response headers as received. A source may defer building them (`deferHeaders`);
-    /// reading builds them then (each read: keep the result when reading it more than once).
+    /// The response headers as received. A log decoder's record keeps the line's header text
+    /// instead; reading builds them then (each read: keep the result when reading it more than
+    /// once).
     public var headers: [HTTPHeader] {
         get {
             switch headerStorage {
@@ -277,10 +279,13 @@ public struct RequestRecord: Sendable {
         self.finishReason = finishReason
     }
 
-    /// A log decoder's record, in one call: the request id (`requestID`, or bytes of the
-    /// source's buffer, as `borrowRequestID` takes them) and the headers' text (bytes of that
-    /// buffer and their parser, as `deferHeaders(_:parser:)` takes them; none when nil) borrow
-    /// the buffer. `rateLimit` is as given: the source reads it from the same headers.
+    /// A log decoder's record, in one call. The request id (`requestID`, or
+    /// `borrowedRequestID`: bytes of the source's buffer, never made a String here, since most
+    /// are never read) and the headers' text (`borrowedHeaders`, bytes of that buffer, read by
+    /// `parser` on each read of `headers`; none when nil) borrow the buffer: the record is valid
+    /// only during the call that hands it over, and whoever keeps it keeps `owned()`. Reading
+    /// `requestID` makes the String each time. `rateLimit` is as given: the source reads it
+    /// from the same headers.
     public init(labels: RecordLabels, source: RecordSource, statusCode: Int?, transportFailure: TransportFailure?,
                 startTime: Double, latency: Double?, requestID: String?, borrowedRequestID: BorrowedBytes?,
                 errorBody: ErrorBody?, borrowedHeaders: BorrowedBytes?, parser: any HeaderTextParser.Type,
@@ -308,30 +313,8 @@ public struct RequestRecord: Sendable {
         self.finishReason = finishReason
     }
 
-    /// Replaces the headers with ones built on first read. `rateLimit` is left as it is: the
-    /// source sets it from the same headers.
-    public mutating func deferHeaders(_ deferred: any DeferredHeaders) {
-        headerStorage = .deferred(deferred)
-    }
-
-    /// Replaces the headers with `parser`'s reading of bytes of the source's buffer, made on
-    /// each read of `headers`: the record then borrows that buffer, as with `borrowRequestID`
-    /// (no box for the bytes, nothing to release). `rateLimit` is left as it is: the source
-    /// sets it from the same headers.
-    public mutating func deferHeaders(_ bytes: BorrowedBytes, parser: any HeaderTextParser.Type) {
-        headerStorage = .borrowed(bytes, parser)
-    }
-
-    /// Sets the request id to bytes of the source's buffer, without making a String of them
-    /// (a log decoder: most request ids are never read). The record then borrows that buffer:
-    /// it is valid only during the call that hands it over, and whoever keeps it keeps
-    /// `owned()`. Reading `requestID` makes the String each time.
-    public mutating func borrowRequestID(_ bytes: BorrowedBytes) {
-        requestIDStorage = .borrowed(bytes)
-    }
-
     /// The record with nothing borrowed: what a consumer keeps beyond the call that handed the
-    /// record over (see `borrowRequestID`, `DeferredHeaders.owned()`).
+    /// record over (see the log-decoder initializer, `DeferredHeaders.owned()`).
     public func owned() -> RequestRecord {
         var copy = self
         if case .borrowed(let bytes) = requestIDStorage {
