@@ -276,4 +276,20 @@ final class ClassifierTableTests: XCTestCase {
             }
         }
     }
+
+    /// A String changed after it was classified is read again: the classifier finds recent
+    /// bodies by their storage, which it holds, so a change makes new storage.
+    func testABodyChangedAfterClassifyingIsReadAgain() {
+        let shared = ErrorClassifier()
+        var text = String(repeating: "x", count: 40)
+        for _ in 0..<2 {
+            for suffix in ["", " rate limit exceeded", " invalid api key", ""] {
+                text += suffix
+                let record = classifierRecord(status: 400, body: .text(text))
+                XCTAssertEqual(shared.classify(record, api: .openAICompatible),
+                               ErrorClassifier().classify(record, api: .openAICompatible), text)
+            }
+            text.removeLast(20)
+        }
+    }
 }

@@ -150,10 +150,12 @@ final class RecentFailuresTests: XCTestCase {
     func testWrapAroundKeepsEachSlotsOwnBodyAndRequestID() {
         let ring = RecentFailures(capacity: 4, redactor: Redactor())
         // Bodies of odd lengths (empty, one byte, 15/16 bytes around the small-string size,
-        // longer than the 4 KiB cut, non-ASCII), request ids present, absent and non-ASCII.
+        // longer than the 4 KiB cut, non-ASCII), request ids present, absent, non-ASCII, empty
+        // and longer than a slot keeps as bytes (five of them over four slots: each slot sees
+        // every kind follow every other).
         let bodies = ["", "x", String(repeating: "a", count: 15), String(repeating: "b", count: 16),
                       "ünïcödé 错误 🚀 body", String(repeating: "z", count: 5000), #"{"error": "Service Unavailable"}"#]
-        let ids: [String?] = ["req-0", nil, "ид-запроса-🚀", String(repeating: "r", count: 200)]
+        let ids: [String?] = ["req-0", nil, "ид-запроса-🚀", String(repeating: "r", count: 200), ""]
         var expected: [(body: String, id: String?, time: Double)] = []
         for i in 0..<23 {
             var r = record(i, body: bodies[i % bodies.count])

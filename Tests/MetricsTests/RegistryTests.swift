@@ -146,16 +146,27 @@ final class RegistryTests: XCTestCase {
         for value in ["abc-123", String(repeating: "é", count: 300), ""] {
             let registry = MetricsRegistry()
             let family = registry.counter("c_total", help: "h", labelNames: ["k"])
+            var bytes = value
             family.labels(["fast"]).inc(exemplar: label, value: value)
             family.labels(["fast"]).inc(exemplar: label, value: value)
             family.labels(["general"]).inc(exemplar: Exemplar(label: label, value: value))
             family.labels(["general"]).inc(exemplar: Exemplar(label: label, value: value))
+            // The byte form, replacing and replaced by the others.
+            family.labels(["bytes"]).inc(exemplar: Exemplar(labels: [("other", "x")]))
+            bytes.withUTF8 { family.labels(["bytes"]).inc(exemplar: label, utf8: $0) }
+            family.labels(["mixed"]).inc(exemplar: label, utf8: UnsafeBufferPointer(start: nil, count: 0))
+            family.labels(["mixed"]).inc(exemplar: label, value: value)
             XCTAssertEqual(family.labels(["fast"]).value, 2)
+            XCTAssertEqual(family.labels(["bytes"]).exemplar?.labels.map(\.value), family.labels(["fast"]).exemplar?.labels.map(\.value))
             let lines = String(decoding: registry.render(.openMetrics), as: UTF8.self).split(separator: "\n")
             let fast = lines.first { $0.hasPrefix("c_total{k=\"fast\"}") }
             let general = lines.first { $0.hasPrefix("c_total{k=\"general\"}") }
             XCTAssertNotNil(fast)
             XCTAssertEqual(fast?.replacingOccurrences(of: "fast", with: "general"), general.map(String.init))
+            for other in ["bytes", "mixed"] {
+                let line = lines.first { $0.hasPrefix("c_total{k=\"\(other)\"}") }
+                XCTAssertEqual(fast?.replacingOccurrences(of: "fast", with: other), line.map(String.init))
+            }
         }
     }
 

@@ -79,6 +79,13 @@ public struct ErrorClassifier: Sendable {
 /// A hit is most failed lines' classification, so the table is raw storage allocated once:
 /// each slot's body bytes sit in a fixed stretch of one arena and are compared with `memcmp`
 /// (no entry copied out, no String compared, no copy-on-write checks).
+///
+/// In front of it, a second two-way table finds a body by the address of its String's
+/// storage: a log decoder hands out the same String for a body it saw recently, so most
+/// lines' bodies are found with a pointer compare, without hashing or comparing their bytes.
+/// Each of its entries holds its String, so the address names no other storage while the
+/// entry is there; and storage shared with the entry cannot be changed in place, so the same
+/// address and length mean the same bytes.
 private final class BodyCache: Sendable {
     private static let slots = 128
     /// Longer bodies are classified every time (bounds the memory held: one arena of
@@ -96,11 +103,27 @@ private final class BodyCache: Sendable {
         var result: Classification?
     }
 
+    /// An entry of the front table, keyed by the address of the body's bytes.
+    private struct IdentityEntry {
+        /// 0 for an empty slot.
+        var address: UInt = 0
+        var length = 0
+        var api = ProviderAPI.openAICompatible
+        var status = 0
+        var isJSON = false
+        var result: Classification?
+        /// The body whose storage `address` is, held (see the type's comment).
+        var body: String?
+    }
+
     private struct Table: ~Copyable {
         let entries: UnsafeMutablePointer<Entry>
         let bytes: UnsafeMutablePointer<UInt8>
         /// Per pair, the slot that hit last: a miss replaces the other.
         let recent: UnsafeMutablePointer<Int>
+        /// The front table (as many slots as `entries`) and its slot that hit last per pair.
+        let identities: UnsafeMutablePointer<IdentityEntry>
+        let identityRecent: UnsafeMutablePointer<Int>
 
         init() {
             entries = .allocate(capacity: BodyCache.slots)
@@ -108,6 +131,10 @@ private final class BodyCache: Sendable {
             bytes = .allocate(capacity: BodyCache.slots * BodyCache.maxBodyBytes)
             recent = .allocate(capacity: BodyCache.slots / 2)
             recent.initialize(repeating: 0, count: BodyCache.slots / 2)
+            identities = .allocate(capacity: BodyCache.slots)
+            identities.initialize(repeating: IdentityEntry(), count: BodyCache.slots)
+            identityRecent = .allocate(capacity: BodyCache.slots / 2)
+            identityRecent.initialize(repeating: 0, count: BodyCache.slots / 2)
         }
 
         deinit {
@@ -115,6 +142,9 @@ private final class BodyCache: Sendable {
             entries.deallocate()
             bytes.deallocate()
             recent.deallocate()
+            identities.deinitialize(count: BodyCache.slots)
+            identities.deallocate()
+            identityRecent.deallocate()
         }
 
         /// The slot of `pair` holding the key, or nil.
@@ -129,6 +159,29 @@ private final class BodyCache: Sendable {
                 }
             }
             return nil
+        }
+
+        /// The front table's answer for the body at `address`: `.some` on a hit.
+        func identityHit(pair: Int, address: UInt, length: Int, api: ProviderAPI, status: Int,
+                         isJSON: Bool) -> Classification?? {
+            for way in 0..<2 {
+                let e = identities + (2 &* pair &+ way)
+                if e.pointee.address == address && e.pointee.length == length && e.pointee.status == status
+                    && e.pointee.api == api && e.pointee.isJSON == isJSON {
+                    identityRecent[pair] = way
+                    return .some(e.pointee.result)
+                }
+            }
+            return .none
+        }
+
+        /// Keeps an answer in the front table, replacing the slot of the pair that hit less recently.
+        func keepIdentity(pair: Int, address: UInt, length: Int, api: ProviderAPI, status: Int,
+                          isJSON: Bool, result: Classification?, body: String) {
+            let way = 1 &- identityRecent[pair]
+            identities[2 &* pair &+ way] = IdentityEntry(address: address, length: length, api: api, status: status,
+                                                         isJSON: isJSON, result: result, body: body)
+            identityRecent[pair] = way
         }
     }
 
@@ -145,54 +198,81 @@ private final class BodyCache: Sendable {
     @inline(__always)
     func classification(api: ProviderAPI, status: Int, body: ErrorBody,
                         _ compute: () -> Classification?) -> Classification? {
-        var text: String
+        let original: String
         let isJSON: Bool
         switch body {
         case .json(let s):
-            text = s
+            original = s
             isJSON = true
         case .text(let s):
-            text = s
+            original = s
             isJSON = false
         }
-        let n = text.utf8.count
+        let n = original.utf8.count
         guard n <= BodyCache.maxBodyBytes else { return compute() }
-        return text.withUTF8 { buffer -> Classification? in
-            let bytes = LentBytes(base: buffer.baseAddress, count: buffer.count)
-            var h = UInt64(truncatingIfNeeded: status &* 31 &+ n) &* 0x9E37_79B9_7F4A_7C15
-            if let base = bytes.base {
-                var k = 0
-                while k &+ 8 <= n {
-                    h = (h ^ UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                    h ^= h >> 29
-                    k &+= 8
-                }
-                while k < n {
-                    h = (h ^ UInt64(base[k])) &* 0x100_0000_01B3
-                    k &+= 1
-                }
-            }
-            h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
-            h |= 1  // 0 marks an empty slot
-            let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots / 2))
-            let hit = table.withLock { t -> Classification?? in
-                guard let slot = t.find(pair: pair, hash: h, api: api, status: status, isJSON: isJSON, body: bytes) else {
-                    return .none
-                }
-                t.recent[pair] = slot & 1
-                return .some(t.entries[slot].result)
+        // The address of the body's storage (a native String's, or a literal's); none for a
+        // small string (at most 15 bytes, held inline: its bytes are lent from a copy).
+        let address = n <= 15 ? 0
+            : original.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
+        let a = UInt64(address) &* 0x9E37_79B9_7F4A_7C15
+        let identityPair = Int(truncatingIfNeeded: (a >> 32) % UInt64(BodyCache.slots / 2))
+        if address != 0 {
+            let hit = table.withLock {
+                $0.identityHit(pair: identityPair, address: address, length: n, api: api, status: status, isJSON: isJSON)
             }
             if let hit { return hit }
-            let result = compute()
-            table.withLock { t in
-                let slot = 2 &* pair &+ (1 &- t.recent[pair])
-                if let base = bytes.base {
-                    (t.bytes + slot &* BodyCache.maxBodyBytes).update(from: base, count: n)
-                }
-                t.entries[slot] = Entry(hash: h, api: api, status: status, isJSON: isJSON, length: n, result: result)
-                t.recent[pair] = slot & 1
-            }
-            return result
         }
+        var text = original
+        let result = text.withUTF8 { buffer -> Classification? in
+            classification(LentBytes(base: buffer.baseAddress, count: buffer.count), n: n, api: api,
+                           status: status, isJSON: isJSON, compute)
+        }
+        if address != 0 {
+            table.withLock {
+                $0.keepIdentity(pair: identityPair, address: address, length: n, api: api, status: status,
+                                isJSON: isJSON, result: result, body: original)
+            }
+        }
+        return result
+    }
+
+    /// The answer for a body's bytes, from the table or computed (and then kept).
+    @inline(__always)
+    private func classification(_ bytes: LentBytes, n: Int, api: ProviderAPI, status: Int, isJSON: Bool,
+                                _ compute: () -> Classification?) -> Classification? {
+        var h = UInt64(truncatingIfNeeded: status &* 31 &+ n) &* 0x9E37_79B9_7F4A_7C15
+        if let base = bytes.base {
+            var k = 0
+            while k &+ 8 <= n {
+                h = (h ^ UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                k &+= 8
+            }
+            while k < n {
+                h = (h ^ UInt64(base[k])) &* 0x100_0000_01B3
+                k &+= 1
+            }
+        }
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        h |= 1  // 0 marks an empty slot
+        let pair = Int(truncatingIfNeeded: (h >> 32) % UInt64(BodyCache.slots / 2))
+        let hit = table.withLock { t -> Classification?? in
+            guard let slot = t.find(pair: pair, hash: h, api: api, status: status, isJSON: isJSON, body: bytes) else {
+                return .none
+            }
+            t.recent[pair] = slot & 1
+            return .some(t.entries[slot].result)
+        }
+        if let hit { return hit }
+        let result = compute()
+        table.withLock { t in
+            let slot = 2 &* pair &+ (1 &- t.recent[pair])
+            if let base = bytes.base {
+                (t.bytes + slot &* BodyCache.maxBodyBytes).update(from: base, count: n)
+            }
+            t.entries[slot] = Entry(hash: h, api: api, status: status, isJSON: isJSON, length: n, result: result)
+            t.recent[pair] = slot & 1
+        }
+        return result
     }
 }

@@ -143,21 +143,24 @@ public final class RecentFailures: Sendable {
     /// Stores a failed request. `classification` is the one the classifier gave `record`.
     /// Redacted later, with the redactor in force now (see the type's comment).
     public func append(record: RequestRecord, classification: Classification) {
-        append(record: record, classification: classification, requestID: record.requestID)
+        record.withRequestIDUTF8 { append(record: record, classification: classification, requestIDUTF8: $0) }
     }
 
-    /// `append(record:classification:)` with `record.requestID` read by the caller: the
-    /// recorder needs it for the errors counter's exemplar too, and reading it from a log
-    /// line's record makes a new String each time.
-    func append(record: borrowing RequestRecord, classification: Classification, requestID: String?) {
+    /// `append(record:classification:)` with the record's request id bytes lent by the caller
+    /// (`RequestRecord.withRequestIDUTF8`): the recorder lends them to the errors counter's
+    /// exemplar too. A short id is copied into the slot's own bytes, so a log line's record
+    /// (which borrows its id from the line) makes no String of it.
+    func append(record: borrowing RequestRecord, classification: Classification,
+                requestIDUTF8 requestID: UnsafeBufferPointer<UInt8>?) {
         let (text, curlCode) = RecentFailures.failureText(record)
         let labels = record.labels
         let source = record.source
         let time = record.startTime
         let statusCode = RecentFailures.statusCode(record)
+        let lent = LentBytes(bytes: requestID)
         ring.withLock { ring in
             ring.append(labels: labels, source: source, time: time, statusCode: statusCode,
-                        classification: classification, requestID: requestID, text: text, curlCode: curlCode)
+                        classification: classification, requestID: lent.bytes, text: text, curlCode: curlCode)
         }
     }
 
@@ -183,8 +186,7 @@ public final class RecentFailures: Sendable {
         slot.time = record.startTime
         slot.statusCode = statusCode(record)
         slot.classification = classification
-        slot.requestID = record.requestID
-        return slot.rawEntry
+        return slot.rawEntry(requestID: record.requestID)
     }
 
     /// What a slot keeps of a failure's text: the error body's, else the transport error's
@@ -255,6 +257,13 @@ public final class RecentFailures: Sendable {
         return String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
     }
 
+    /// A request id's bytes, lent to the locked closure of one `append`, which copies them
+    /// before returning. `@unchecked`: a pointer is not `Sendable`, and nothing keeps it past
+    /// the call that lends it.
+    private struct LentBytes: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>?
+    }
+
     /// One entry as held: the parts of a failed request as appended (unredacted, the body
     /// uncut), or, once a query has reached it or when appended that way, the redacted entry.
     fileprivate struct Slot {
@@ -265,7 +274,10 @@ public final class RecentFailures: Sendable {
         /// nil when no response came back.
         var statusCode: Int?
         var classification = Classification(.other, "other")
+        /// The request id when `requestIDLength` is -1 (nil: none).
         var requestID: String?
+        /// -1, or the request id is this many bytes of the slot's stretch of `Ring.requestIDs`.
+        var requestIDLength = -1
         /// The error body's text, else the transport error's message, as received.
         var text: String?
         /// A probe's libcurl code when `text` is its message (the body reads "curl error N: ...").
@@ -286,7 +298,8 @@ public final class RecentFailures: Sendable {
         }
 
         /// The entry, unredacted: the body (or transport error) cut at `preRedactionBytes`.
-        var rawEntry: FailureEntry {
+        /// `requestID` is the slot's (see `requestIDLength`).
+        func rawEntry(requestID: String?) -> FailureEntry {
             var raw = text ?? ""
             if let code = curlCode { raw = "curl error \(code): \(raw)" }
             raw = RecentFailures.cut(raw, maxBytes: RecentFailures.preRedactionBytes)
@@ -301,7 +314,11 @@ public final class RecentFailures: Sendable {
     /// Fixed-capacity ring of slots allocated once (no copy-on-write checks per append), with
     /// the redactors its unredacted slots still need; owned by `ring`.
     private struct Ring: ~Copyable {
+        /// Request ids up to this many UTF-8 bytes are kept in `requestIDs`, longer ones as Strings.
+        static let maxKeptRequestIDBytes = 64
         let slots: UnsafeMutablePointer<Slot>
+        /// Per slot, a stretch of `maxKeptRequestIDBytes` bytes for its request id.
+        let requestIDs: UnsafeMutablePointer<UInt8>
         let capacity: Int
         var next = 0
         var count = 0
@@ -316,12 +333,14 @@ public final class RecentFailures: Sendable {
             self.capacity = capacity
             slots = .allocate(capacity: capacity)
             slots.initialize(repeating: Slot(), count: capacity)
+            requestIDs = .allocate(capacity: capacity * Ring.maxKeptRequestIDBytes)
             redactors = [(0, redactor)]
         }
 
         deinit {
             slots.deinitialize(count: capacity)
             slots.deallocate()
+            requestIDs.deallocate()
         }
 
         var currentRedactor: Redactor { redactors[redactors.count - 1].redactor }
@@ -335,14 +354,24 @@ public final class RecentFailures: Sendable {
         /// Overwrites the oldest slot field by field: each replaced reference is released,
         /// nothing else is destroyed or built.
         mutating func append(labels: RecordLabels, source: RecordSource, time: Double, statusCode: Int?,
-                             classification: Classification, requestID: String?, text: String?, curlCode: Int?) {
+                             classification: Classification, requestID: UnsafeBufferPointer<UInt8>?,
+                             text: String?, curlCode: Int?) {
             let slot = slots + next
             slot.pointee.labels = labels
             slot.pointee.source = source
             slot.pointee.time = time
             slot.pointee.statusCode = statusCode
             slot.pointee.classification = classification
-            slot.pointee.requestID = requestID
+            if let requestID, requestID.count <= Ring.maxKeptRequestIDBytes {
+                if let base = requestID.baseAddress {
+                    (requestIDs + next &* Ring.maxKeptRequestIDBytes).update(from: base, count: requestID.count)
+                }
+                if slot.pointee.requestIDLength < 0 { slot.pointee.requestID = nil }
+                slot.pointee.requestIDLength = requestID.count
+            } else {
+                slot.pointee.requestID = requestID.map { String(decoding: $0, as: UTF8.self) }
+                slot.pointee.requestIDLength = -1
+            }
             slot.pointee.text = text
             slot.pointee.curlCode = curlCode
             if slot.pointee.isRedacted {
@@ -356,6 +385,7 @@ public final class RecentFailures: Sendable {
             let slot = slots + next
             slot.pointee.labels = nil
             slot.pointee.requestID = nil
+            slot.pointee.requestIDLength = -1
             slot.pointee.text = nil
             slot.pointee.redacted = entry
             slot.pointee.isRedacted = true
@@ -368,6 +398,14 @@ public final class RecentFailures: Sendable {
             next += 1
             if next == capacity { next = 0 }
             if count < capacity { count += 1 }
+        }
+
+        /// The request id of an unredacted slot.
+        func requestID(_ index: Int) -> String? {
+            let length = slots[index].requestIDLength
+            guard length >= 0 else { return slots[index].requestID }
+            let start = requestIDs + index &* Ring.maxKeptRequestIDBytes
+            return String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
         }
 
         /// The slot of the i-th newest entry (0 = newest), i < count.
@@ -383,11 +421,13 @@ public final class RecentFailures: Sendable {
             let sequence = slot.pointee.sequence
             var r = redactors.count - 1
             while redactors[r].from > sequence { r -= 1 }
-            let done = RecentFailures.redacted(slot.pointee.rawEntry, with: redactors[r].redactor)
+            let done = RecentFailures.redacted(slot.pointee.rawEntry(requestID: requestID(index)),
+                                               with: redactors[r].redactor)
             slot.pointee.redacted = done
             slot.pointee.isRedacted = true
             slot.pointee.labels = nil
             slot.pointee.requestID = nil
+            slot.pointee.requestIDLength = -1
             slot.pointee.text = nil
             return done
         }

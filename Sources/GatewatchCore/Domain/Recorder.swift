@@ -217,14 +217,16 @@ public final class Recorder: Sendable {
                     if !list.contains(where: { $0.0 == c }) { list.append((c, counter)) }
                 }
             }
-            // Read once: a log line's record makes a new String at each read.
-            let requestID = record.requestID
-            if let requestID {
-                counter.inc(exemplar: Recorder.requestIDLabel, value: requestID)
-            } else {
-                counter.inc()
+            // The id's bytes, copied by both: a log line's record borrows them from the line,
+            // and reading `requestID` would make a String of them.
+            record.withRequestIDUTF8 { requestID in
+                if let requestID {
+                    counter.inc(exemplar: Recorder.requestIDLabel, utf8: requestID)
+                } else {
+                    counter.inc()
+                }
+                failures.append(record: record, classification: c, requestIDUTF8: requestID)
             }
-            failures.append(record: record, classification: c, requestID: requestID)
         }
         h.headroom._withUnsafeGuaranteedRef {
             headroom.record(slot: $0, headers: record.rateLimit, at: record.startTime + (record.latency ?? 0))

@@ -313,6 +313,20 @@ public struct RequestRecord: Sendable {
         self.finishReason = finishReason
     }
 
+    /// Lends the request id's UTF-8 bytes to `body` (nil without one) without making a String
+    /// of bytes the record borrows (see the log-decoder initializer): for a consumer that
+    /// copies them into storage of its own. The bytes are valid only during the call.
+    @inline(__always)
+    public func withRequestIDUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        switch requestIDStorage {
+        case .none: return body(nil)
+        case .borrowed(let bytes): return body(UnsafeBufferPointer(start: bytes.base, count: bytes.count))
+        case .string(let id):
+            var id = id
+            return id.withUTF8 { body($0) }
+        }
+    }
+
     /// The record with nothing borrowed: what a consumer keeps beyond the call that handed the
     /// record over (see the log-decoder initializer, `DeferredHeaders.owned()`).
     public func owned() -> RequestRecord {
