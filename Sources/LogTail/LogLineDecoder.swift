@@ -81,7 +81,7 @@ public final class LogLineDecoder {
     private let recentRegions = RecentValues<StringCache.Entry>(slots: 8)
     private let recentModels = RecentValues<StringCache.Entry>(slots: 8)
     private let recentProviders = RecentValues<StringCache.Entry>(slots: 2)
-    private let recentFinishReasons = RecentValues<String>(slots: 1)
+    private let recentFinishReasons = RecentValues<FinishReason>(slots: 1)
     /// The last few `error` strings and objects (a log's failures repeat a handful of bodies),
     /// with their text.
     private let recentErrors = RecentValues<String>(slots: 16, maxLength: 256)
@@ -204,7 +204,7 @@ public final class LogLineDecoder {
         // The last `headers` object's bytes (start, end); nil when absent, null or empty.
         var headerSpan: (Int, Int)?
         var rateLimit = RateLimitBuilder()
-        var finishReason: String?
+        var finish: FinishReason?
         var provider: StringCache.Entry?
         var url: StringCache.Entry?
 
@@ -335,7 +335,7 @@ public final class LogLineDecoder {
                         invalid = true
                     }
                 case .finishReason:
-                    finishReason = try optionalString(&s, &invalid, recentFinishReasons)
+                    finish = try optionalFinish(&s, &invalid)
                 case .provider:
                     provider = try optionalEntry(&s, &invalid, recentProviders)
                 case .url:
@@ -383,7 +383,7 @@ public final class LogLineDecoder {
             labels: consume labels, source: .log, statusCode: status, transportFailure: consume transportFailure,
             startTime: timestamp ?? now, latency: latency, requestID: consume requestID, borrowedRequestID: borrowedID,
             errorBody: consume errorBody, borrowedHeaders: headerSpan.map { BorrowedBytes(s.p + $0.0, count: $0.1 - $0.0) },
-            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finishReason: consume finishReason)
+            parser: JSONHeaderText.self, rateLimit: rateLimit.build(s, strings), finish: consume finish)
         sink(record)
         return nil
     }
@@ -445,23 +445,18 @@ public final class LogLineDecoder {
         }
     }
 
-    /// A string value (or null), recognised among `recent` (when given) by its bytes when it
-    /// is one of them.
+    /// A finish reason (or null), recognised by its bytes when it is the last line's.
     @inline(__always)
-    private func optionalString(_ s: inout JSONScanner, _ invalid: inout Bool,
-                                _ recent: RecentValues<String>? = nil) throws(LogRejection) -> String? {
-        if let recent, let same = recent.match(&s) {
+    private func optionalFinish(_ s: inout JSONScanner, _ invalid: inout Bool) throws(LogRejection) -> FinishReason? {
+        if let same = recentFinishReasons.match(&s) {
             return same
         }
         switch try value(&s) {
         case .null: return nil
         case .string(let a, let b, let esc):
-            if esc {
-                return s.string(a, b, escaped: true)
-            }
-            let text = strings.string(s.p, a, b)
-            recent?.keep(s.p + (a - 1), b - a + 2, text)
-            return text
+            let finish = FinishReason(s.string(a, b, escaped: esc))
+            if !esc { recentFinishReasons.keep(s.p + (a - 1), b - a + 2, finish) }
+            return finish
         default:
             invalid = true
             return nil

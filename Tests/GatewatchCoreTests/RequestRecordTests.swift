@@ -41,7 +41,7 @@ final class RequestRecordTests: XCTestCase {
                                     labels: labels, source: .log, statusCode: 429, transportFailure: .message("t"),
                                     startTime: 5, latency: 0.25, requestID: ownedID, borrowedRequestID: borrowID ? borrowedID : nil,
                                     errorBody: .json("{}"), borrowedHeaders: borrowHeaders ? borrowedText : nil,
-                                    parser: LineHeaders.self, rateLimit: limit, finishReason: "length")
+                                    parser: LineHeaders.self, rateLimit: limit, finish: .length)
                                 // The borrowed id wins over an owned one.
                                 let general = RequestRecord(
                                     labels: labels, source: .log, statusCode: 429, transportFailure: .message("t"),
@@ -65,5 +65,26 @@ final class RequestRecordTests: XCTestCase {
         }
         XCTAssertEqual(owned.last?.0.headers, [HTTPHeader("X-A", "1"), HTTPHeader("X-B", "two")])
         XCTAssertEqual(owned.last?.0.requestID, "id-borrowed")
+    }
+}
+
+final class FinishReasonTests: XCTestCase {
+    /// "stop" and "length" are cases of their own, any other text is kept; the record's
+    /// `finishReason` reads and sets the text.
+    func testTextRoundTrips() {
+        XCTAssertEqual(FinishReason("stop"), .stop)
+        XCTAssertEqual(FinishReason("length"), .length)
+        XCTAssertEqual(FinishReason("tool_calls"), .other("tool_calls"))
+        XCTAssertEqual(FinishReason("Length"), .other("Length"))
+        for text in ["stop", "length", "tool_calls", "", "content_filter"] {
+            XCTAssertEqual(FinishReason(text).text, text)
+        }
+        var record = RequestRecord(provider: "p", region: "eu", source: .log, startTime: 0, finishReason: "length")
+        XCTAssertEqual(record.finish, .length)
+        record.finishReason = "tool_calls"
+        XCTAssertEqual(record.finish, .other("tool_calls"))
+        XCTAssertEqual(record.finishReason, "tool_calls")
+        record.finishReason = nil
+        XCTAssertNil(record.finish)
     }
 }

@@ -203,7 +203,7 @@ public final class Recorder: Sendable {
                 }
             }
         }
-        if let reason = record.finishReason, reason.utf8.count == 6, reason == "length" {
+        if case .length = record.finish {
             h.truncated._withUnsafeGuaranteedRef { $0.inc() }
         }
         if let c = classification {

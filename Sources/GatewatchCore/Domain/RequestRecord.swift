@@ -50,6 +50,31 @@ public enum ErrorBody: Sendable, Hashable {
     }
 }
 
+/// A chat completion's `finish_reason`: the two common ones without a String (a log's lines
+/// mostly say one of them), any other as its text.
+public enum FinishReason: Sendable, Hashable {
+    case stop
+    /// Cut at `max_tokens` (`gatewatch_requests_truncated_total`).
+    case length
+    case other(String)
+
+    public init(_ text: String) {
+        switch text {
+        case "stop": self = .stop
+        case "length": self = .length
+        default: self = .other(text)
+        }
+    }
+
+    public var text: String {
+        switch self {
+        case .stop: return "stop"
+        case .length: return "length"
+        case .other(let text): return text
+        }
+    }
+}
+
 /// Why no HTTP answer came back.
 public enum TransportFailure: Sendable, Hashable {
     /// A libcurl error code (CURLcode) and its message, from a probe.
@@ -246,7 +271,12 @@ public struct RequestRecord: Sendable {
     // Spelled `Optional<...>`: no implicit `= nil` to assign over in the initializers (an
     // assignment there went through the generic value witness).
     public var rateLimit: Optional<RateLimitHeaders>
-    public var finishReason: String?
+    /// A chat completion's `finish_reason` as `finish` says it.
+    public var finishReason: String? {
+        get { finish?.text }
+        set { finish = newValue.map(FinishReason.init) }
+    }
+    public var finish: Optional<FinishReason>
 
     public init(provider: String, region: String, host: String? = nil, model: String = "",
                 source: RecordSource, origin: String? = nil,
@@ -276,7 +306,7 @@ public struct RequestRecord: Sendable {
         self.errorBody = errorBody
         self.headerStorage = .list(headers)
         self.rateLimit = rateLimit ?? RateLimitHeaders(headers: headers)
-        self.finishReason = finishReason
+        self.finish = finishReason.map(FinishReason.init)
     }
 
     /// A log decoder's record, in one call. The request id (`requestID`, or
@@ -289,7 +319,7 @@ public struct RequestRecord: Sendable {
     public init(labels: RecordLabels, source: RecordSource, statusCode: Int?, transportFailure: TransportFailure?,
                 startTime: Double, latency: Double?, requestID: String?, borrowedRequestID: BorrowedBytes?,
                 errorBody: ErrorBody?, borrowedHeaders: BorrowedBytes?, parser: any HeaderTextParser.Type,
-                rateLimit: RateLimitHeaders?, finishReason: String?) {
+                rateLimit: RateLimitHeaders?, finish: FinishReason?) {
         self.labels = labels
         self.source = source
         self.statusCode = statusCode
@@ -310,7 +340,7 @@ public struct RequestRecord: Sendable {
             headerStorage = .list([])
         }
         self.rateLimit = rateLimit
-        self.finishReason = finishReason
+        self.finish = finish
     }
 
     /// Lends the request id's UTF-8 bytes to `body` (nil without one) without making a String
