@@ -533,12 +533,17 @@ final class LogLineTemplateTests: XCTestCase {
 
     /// `bytes` decoded from a buffer of exactly their length: a String's or an Array's storage
     /// may hold bytes after them, which AddressSanitizer lets a read reach; this one's end is
-    /// followed by a redzone.
+    /// followed by a redzone. The record is described while it borrows the buffer (its request
+    /// id and headers read from there).
     func decodeExactly(_ bytes: [UInt8], _ decoder: LogLineDecoder) -> String {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         defer { buffer.deallocate() }
         _ = buffer.initialize(from: bytes)
-        return describe(decoder.decode(UnsafeBufferPointer(buffer), now: now))
+        var text = ""
+        if let reason = decoder.decode(UnsafeBufferPointer(buffer), now: now, into: { text = describe(.success($0)) }) {
+            text = describe(.failure(reason))
+        }
+        return text
     }
 
     /// Every prefix of a success and a failure line, and random edits of them, each decoded from
