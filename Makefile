@@ -5,7 +5,7 @@ ARGS ?=
 PYTHON := $(CURDIR)/.build-venv/bin/python3
 export GATEWATCH_TEST_PYTHON := $(PYTHON)
 
-.PHONY: demo run build release test deps deps-test deps-bench bench bench-render bench-scrape bench-ingest profile-ingest bench-probe bench-sim clean check-config
+.PHONY: demo run build release test sanitize deps deps-test deps-bench bench bench-render bench-scrape bench-ingest profile-ingest bench-probe bench-sim clean check-config
 
 run: deps release
 	./.build/release/gatewatch serve $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
@@ -33,6 +33,11 @@ test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The test suite under AddressSanitizer, then log replay and serve with LeakSanitizer too, in a
+# build of its own (.build-asan). Slower than `make test`, and not part of it.
+sanitize: deps-test
+	SWIFT=$(SWIFT) scripts/sanitize.sh
+
 # Benchmarks: outside the test suite, each prints gatewatch's figures beside a competitor's.
 bench: bench-render bench-scrape bench-ingest bench-probe bench-sim
 
@@ -59,4 +64,4 @@ bench-sim: deps-bench
 	scripts/bench-sim.sh
 
 clean:
-	rm -rf .build .build-venv .build-profile
+	rm -rf .build .build-venv .build-profile .build-asan

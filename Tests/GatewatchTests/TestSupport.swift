@@ -7,15 +7,18 @@ import FoundationNetworking
 /// The package root, found from this file's path.
 let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The debug `gatewatch` binary that `swift build --build-tests` leaves beside the tests.
+/// The debug `gatewatch` binary that `swift build --build-tests` leaves beside the tests: the
+/// one in the test runner's own directory first, so a build with another `--scratch-path`
+/// (`make sanitize`) runs its own binary, then the default `.build` locations.
 var gatewatchBinary: URL {
-    let candidates = [".build/debug/gatewatch", ".build/x86_64-unknown-linux-gnu/debug/gatewatch",
-                      ".build/aarch64-unknown-linux-gnu/debug/gatewatch"]
-    for c in candidates {
-        let url = packageRoot.appendingPathComponent(c)
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    var candidates: [URL] = []
+    if let runner = Bundle.main.executableURL {
+        candidates.append(runner.resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("gatewatch"))
     }
-    return packageRoot.appendingPathComponent(candidates[0])
+    candidates += [".build/debug/gatewatch", ".build/x86_64-unknown-linux-gnu/debug/gatewatch",
+                   ".build/aarch64-unknown-linux-gnu/debug/gatewatch"].map { packageRoot.appendingPathComponent($0) }
+    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    return packageRoot.appendingPathComponent(".build/debug/gatewatch")
 }
 
 /// A temporary directory removed when the test ends.

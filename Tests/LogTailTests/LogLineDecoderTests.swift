@@ -425,6 +425,13 @@ final class LogLineDecoderTests: XCTestCase {
             if foundationOK && !oursOK && text.range(of: #",\s*[}\]]"#, options: .regularExpression) != nil {
                 continue
             }
+            // It rejects a number beyond Double's range (`-2.5e335`: three edits of `-2.5e3`);
+            // RFC 8259's grammar, which the decoder follows, sets no range.
+            if !foundationOK && oursOK && text.matches(of: #/[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+/#).contains(where: { m in
+                Double(String(text[m.range])).map { !$0.isFinite } ?? true
+            }) {
+                continue
+            }
             if foundationOK != oursOK {
                 disagreements.append(String(decoding: bytes, as: UTF8.self))
             }
